@@ -1,0 +1,68 @@
+/**
+ * Builds the Output and retry policy of every channel from its compiled plan. The only
+ * place that knows which output implements which channel type.
+ */
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Secret } from '../core/secret.js';
+import type { Template } from '../core/template.js';
+import type { Logger } from '../observe/logger.js';
+import type { Channel } from '../outputs/deliverer.js';
+import { createExecOutput, type SpawnFn } from '../outputs/exec/exec-output.js';
+import { createLogOutput } from '../outputs/log/log-output.js';
+import type { RetryPolicy } from '../outputs/retry-policy.js';
+import { SecretReference } from '../config/secrets.js';
+import type { ChannelPlan } from './compile.js';
+
+export interface ChannelDeps {
+  readonly log: Logger;
+  readonly stdout: Writable;
+  readonly spawn?: SpawnFn;
+  /** Directory of the config file; a relative hook command is resolved against it. */
+  readonly configDir: string;
+}
+
+const ATTEMPT_GRACE_MS = 5000;
+
+function template(plan: ChannelPlan, path: string): Template {
+  const t = plan.templates.get(path);
+  if (!t) throw new Error(`channel ${plan.id}: template ${path} was not compiled`);
+  return t;
+}
+
+export function buildChannel(plan: ChannelPlan, deps: ChannelDeps): Channel {
+  const c = plan.config;
+  const base = {
+    maxAttempts: c.max_attempts,
+    maxAgeMs: c.max_age,
+    initialMs: c.retry_initial,
+    maxMs: c.retry_max,
+    concurrency: c.concurrency,
+  };
+  switch (c.type) {
+    case 'log': {
+      const policy: RetryPolicy = { ...base, attemptTimeoutMs: ATTEMPT_GRACE_MS };
+      return { policy, output: createLogOutput({ id: plan.id, format: c.format, template: template(plan, 'template'), stream: deps.stdout }) };
+    }
+    case 'exec': {
+      const policy: RetryPolicy = { ...base, attemptTimeoutMs: c.timeout + ATTEMPT_GRACE_MS };
+      const env: Record<string, string | Secret> = {};
+      for (const [k, v] of Object.entries(c.env)) env[k] = v instanceof SecretReference ? v.secret : v;
+      const output = createExecOutput(
+        {
+          id: plan.id,
+          command: c.command.includes('/') ? resolve(deps.configDir, c.command) : c.command,
+          args: c.args.map((_, i) => template(plan, `args.${i}`)),
+          timeoutMs: c.timeout,
+          ...(c.working_directory ? { cwd: c.working_directory } : {}),
+          env,
+          envAllow: c.env_allow,
+          permanentExitCodes: new Set(c.permanent_exit_codes),
+          maxOutputBytes: c.max_output,
+        },
+        { log: deps.log, ...(deps.spawn ? { spawn: deps.spawn } : {}) },
+      );
+      return { policy, output };
+    }
+  }
+}

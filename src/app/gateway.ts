@@ -1,0 +1,187 @@
+/**
+ * The composition root: builds a running gateway from a compiled plan and owns its
+ * lifecycle. start binds listeners (rolling back on failure); reload swaps in a new plan
+ * (listeners rebind only when their settings changed); stop closes listeners, drains the
+ * queue, and gives deliveries in flight a bounded time to finish.
+ */
+import type { Writable } from 'node:stream';
+import { systemClock, systemTimers, type Clock, type Timers } from '../core/clock.js';
+import { createUlidFactory } from '../core/ids.js';
+import type { Classified } from '../core/classification.js';
+import type { Notification } from '../core/notification.js';
+import type { BoundAddress, Listener, ListenerContext } from '../listeners/listener.js';
+import { createUdpSyslogListener } from '../listeners/syslog/udp.js';
+import type { Logger } from '../observe/logger.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { createRateLimitedWarn } from '../observe/rate-limited.js';
+import { createDeliverer, type Channel, type Deliverer } from '../outputs/deliverer.js';
+import type { SpawnFn } from '../outputs/exec/exec-output.js';
+import { createRouter } from '../route/router.js';
+import { createMemoryOutbox } from '../store/outbox-memory.js';
+import type { Outbox } from '../store/outbox.js';
+import type { SyslogListenerConfig } from '../config/schema/listeners.js';
+import { buildChannel } from './channels.js';
+import type { GatewayPlan } from './compile.js';
+import { createPipeline, type Pipeline, type Stages } from './pipeline.js';
+
+export interface GatewayDeps {
+  readonly log: Logger;
+  readonly stdout?: Writable;
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  readonly spawn?: SpawnFn;
+  readonly outbox?: Outbox;
+  /** Sees every classified event and the notifications it produced (tests, history). */
+  readonly observe?: (c: Classified, notifications: readonly Notification[]) => void;
+}
+
+export interface Gateway {
+  start(): Promise<void>;
+  /** Swaps in a new plan. Listener bind failures are logged; the rest of the reload stands. */
+  reload(plan: GatewayPlan): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
+  addresses(): Record<string, BoundAddress[]>;
+  readonly metrics: Metrics;
+  readonly outbox: Outbox;
+  generation(): number;
+}
+
+interface ListenerEntry {
+  readonly listener: Listener;
+  readonly fingerprint: string;
+}
+
+function listenerId(l: SyslogListenerConfig): string {
+  return l.id ?? `syslog-${l.protocol}-${l.port}`;
+}
+
+export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gateway {
+  const clock = deps.clock ?? systemClock;
+  const timers = deps.timers ?? systemTimers;
+  const log = deps.log;
+  const metrics = createMetrics();
+  const newId = createUlidFactory(() => clock.now());
+  const outbox = deps.outbox ?? createMemoryOutbox(() => clock.now());
+  let plan = initialPlan;
+  let generation = 1;
+  let deliverer: Deliverer;
+  let listeners = new Map<string, ListenerEntry>();
+
+  const stagesFor = (p: GatewayPlan): Stages => ({
+    classify: p.classifier,
+    route: createRouter(p.policy, { newId, now: () => clock.now() }),
+  });
+
+  const buildDeliverer = (p: GatewayPlan): Deliverer => {
+    const channels = new Map<string, Channel>();
+    for (const [id, cp] of p.channels) {
+      channels.set(id, buildChannel(cp, {
+        log, stdout: deps.stdout ?? process.stdout, configDir: p.loaded.dir,
+        ...(deps.spawn ? { spawn: deps.spawn } : {}),
+      }));
+    }
+    return createDeliverer(channels, { outbox, clock, timers, log, metrics });
+  };
+
+  const pipeline: Pipeline = createPipeline(stagesFor(plan), {
+    capacity: plan.loaded.config.queue.capacity,
+    metrics,
+    log,
+    enqueue(ns) {
+      outbox.enqueue(ns);
+      for (const n of ns) metrics.notificationsQueued.inc({ channel: n.channel });
+      for (const ch of new Set(ns.map((n) => n.channel))) deliverer.wake(ch);
+    },
+    ...(deps.observe ? { observe: deps.observe } : {}),
+  });
+
+  const listenerCtx: ListenerContext = {
+    log,
+    clock,
+    metrics,
+    newId,
+    warn: createRateLimitedWarn(log, clock),
+    emit: (event) => pipeline.emit(event),
+  };
+
+  function createListener(l: SyslogListenerConfig): Listener {
+    return createUdpSyslogListener(listenerCtx, { id: listenerId(l), address: l.address, port: l.port, receiveBufferBytes: l.receive_buffer_size });
+  }
+
+  function wanted(p: GatewayPlan): Map<string, { config: SyslogListenerConfig; fingerprint: string }> {
+    return new Map(p.loaded.config.listeners.syslog.map((l) => [listenerId(l), { config: l, fingerprint: JSON.stringify(l) }]));
+  }
+
+  async function stopListeners(entries: Iterable<ListenerEntry>): Promise<void> {
+    await Promise.all([...entries].map((e) => e.listener.stop()));
+  }
+
+  deliverer = buildDeliverer(plan);
+
+  return {
+    metrics,
+    outbox,
+    generation: () => generation,
+    async start() {
+      const started = new Map<string, ListenerEntry>();
+      try {
+        for (const [id, w] of wanted(plan)) {
+          const listener = createListener(w.config);
+          await listener.start();
+          started.set(id, { listener, fingerprint: w.fingerprint });
+        }
+      } catch (err) {
+        await stopListeners(started.values());
+        throw err;
+      }
+      listeners = started;
+      deliverer.wake();
+      log.info({ listeners: listeners.size, channels: plan.channels.size, rules: plan.rules.length }, 'eventgate started');
+    },
+    async reload(next) {
+      const want = wanted(next);
+      const keep = new Map<string, ListenerEntry>();
+      const gone: ListenerEntry[] = [];
+      for (const [id, entry] of listeners) {
+        if (want.get(id)?.fingerprint === entry.fingerprint) keep.set(id, entry);
+        else gone.push(entry);
+      }
+      await stopListeners(gone);
+      for (const [id, w] of want) {
+        if (keep.has(id)) continue;
+        const listener = createListener(w.config);
+        try {
+          await listener.start();
+          keep.set(id, { listener, fingerprint: w.fingerprint });
+        } catch (err) {
+          log.error({ err, listener: id }, 'listener could not start after reload');
+        }
+      }
+      listeners = keep;
+      pipeline.swap(stagesFor(next));
+      const old = deliverer;
+      await old.stop(5000);
+      plan = next;
+      deliverer = buildDeliverer(next);
+      deliverer.wake();
+      generation++;
+      log.info({ generation, listeners: listeners.size, channels: next.channels.size, rules: next.rules.length }, 'configuration reloaded');
+    },
+    async stop(graceMs = 4000) {
+      const deadline = clock.monotonic() + graceMs;
+      await stopListeners(listeners.values());
+      listeners = new Map();
+      await pipeline.drain();
+      await deliverer.stop(Math.max(0, deadline - clock.monotonic()));
+      const pending = outbox.depth();
+      if (pending > 0) log.warn({ pending }, 'notifications still pending at shutdown');
+      outbox.close();
+      log.info('eventgate stopped');
+    },
+    addresses() {
+      const out: Record<string, BoundAddress[]> = {};
+      for (const [id, e] of listeners) out[id] = e.listener.addresses();
+      return out;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * `eventgate check`: validates the config and everything it includes, then runs every rule
+ * example. Exit 0 when all is well, 1 with every problem listed otherwise.
+ */
+import { runRuleExamples } from '../app/examples.js';
+import { loadPlan, printIssues } from './load-plan.js';
+
+export interface Io {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+export function check(configFile: string, io: Io): number {
+  const result = loadPlan(configFile);
+  if (!result.ok) {
+    printIssues(result.issues, io.stderr);
+    io.stderr(`${configFile}: ${result.issues.length} problem(s)\n`);
+    return 1;
+  }
+  const { plan } = result;
+  const examples = runRuleExamples(plan);
+  if (examples.issues.length) {
+    printIssues(examples.issues, io.stderr);
+    io.stderr(`${examples.issues.length} of ${examples.run} rule example check(s) failed\n`);
+    return 1;
+  }
+  const c = plan.loaded.config;
+  io.stdout(
+    `${plan.loaded.file}: ok (${c.listeners.syslog.length} listener(s), ${plan.rules.length} rule(s), ` +
+    `${examples.run} example(s) passed, ${plan.channels.size} channel(s), ${c.routes.length} route(s))\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,22 @@
+/**
+ * The whole configuration file. Every object is strict (unknown keys are errors); types are
+ * inferred from this schema and written nowhere else.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS } from '../../observe/logger.js';
+import { channel } from './channels.js';
+import { identifier } from './common.js';
+import { listenersSection } from './listeners.js';
+import { route } from './routes.js';
+
+export const configSchema = z.strictObject({
+  listeners: listenersSection.default({ syslog: [] }),
+  rules: z.array(z.string().min(1)).default([]).meta({ description: 'Rule files; relative to this file; * allowed in the file name' }),
+  categories: z.array(identifier).default([]).meta({ description: 'Categories added to the built-in ones' }),
+  channels: z.record(identifier, channel).default({}),
+  routes: z.array(route).default([]),
+  queue: z.strictObject({ capacity: z.number().int().min(1).default(10_000) }).default({ capacity: 10_000 }),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
+});
+
+export type GatewayConfig = z.output<typeof configSchema>;

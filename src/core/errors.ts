@@ -1,0 +1,39 @@
+/**
+ * Error codes and the GatewayError class. Every code is listed once here with a one-line
+ * description; callers branch on `err.code`, never on instanceof. The README error table is
+ * kept in sync by a test.
+ */
+
+export const ERROR_CODES = {
+  ERR_CONFIG_INVALID: 'the configuration file has errors',
+  ERR_CONFIG_READ: 'a configuration or rule file could not be read',
+  ERR_SYSLOG_MALFORMED: 'a syslog message could not be parsed and was kept as raw text or dropped',
+  ERR_SYSLOG_EMPTY: 'an empty syslog datagram or frame was dropped',
+  ERR_SYSLOG_OVERSIZE: 'a syslog frame was larger than the listener allows',
+  ERR_LISTENER_BIND: 'a listener could not bind its address',
+  ERR_LISTENER_SOCKET: 'a listener socket reported an error',
+  ERR_QUEUE_FULL: 'the ingest queue was full and an event was dropped',
+  ERR_CLASSIFY_FAILED: 'classifying an event failed; it was passed on as category other',
+  ERR_OUTPUT_UNEXPECTED: 'an output threw instead of returning a delivery result (a bug)',
+  ERR_OUTPUT_TIMEOUT: 'a delivery attempt did not finish within its timeout',
+  ERR_EXEC_SPAWN: 'the hook command could not be started (missing or not executable)',
+  ERR_EXEC_EXIT: 'the hook command exited with a non-zero status',
+  ERR_EXEC_SIGNAL: 'the hook command was ended by a signal',
+  ERR_EXEC_ARG: 'a hook argument contained a NUL byte and cannot be passed',
+  ERR_DELIVERY_DEAD: 'a notification gave up after its maximum attempts or age',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  /** Whether trying again could help; undefined when it does not apply. */
+  readonly retryable: boolean | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.retryable = options.retryable;
+  }
+}

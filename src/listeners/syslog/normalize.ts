@@ -1,0 +1,62 @@
+/**
+ * Turns received bytes into a GatewayEvent: parse, count by format and problem, pick the
+ * reporting host. Shared by every syslog transport.
+ */
+import type { GatewayEvent, Peer } from '../../core/event.js';
+import type { ListenerContext } from '../listener.js';
+import { parseSyslog } from './parse.js';
+
+/**
+ * Builds the event for one received message; undefined for an empty one. Pure apart from
+ * the id and time it is given; the CLI and rule examples use it too.
+ */
+export function syslogEvent(
+  bytes: Uint8Array,
+  o: { id: string; now: number; listener: string; peer: Peer },
+): { event: GatewayEvent; problem?: string } | undefined {
+  const parsed = parseSyslog(bytes, o.now);
+  if (!parsed) return undefined;
+  const event: GatewayEvent = {
+    id: o.id,
+    receivedAt: o.now,
+    kind: 'syslog',
+    listener: o.listener,
+    peer: o.peer,
+    host: parsed.parts.hostname ?? o.peer.address,
+    message: parsed.message,
+    syslog: parsed.parts,
+    raw: bytes,
+  };
+  return parsed.problem ? { event, problem: parsed.problem } : { event };
+}
+
+/**
+ * Parses one message and emits it. Counts received, parsed, malformed and dropped; an empty
+ * message is dropped, every other one becomes an event (malformed parts kept as text).
+ */
+export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Uint8Array, peer: Peer): void {
+  const { metrics } = ctx;
+  metrics.received.inc({ listener: listenerId });
+  const now = ctx.clock.now();
+  let built;
+  try {
+    built = syslogEvent(bytes, { id: ctx.newId(), now, listener: listenerId, peer });
+  } catch (err) {
+    // The parser is total by design; this is a bug guard so a socket handler never throws.
+    metrics.dropped.inc({ listener: listenerId, reason: 'parser_error' });
+    ctx.warn('ERR_SYSLOG_MALFORMED', 'syslog parser failed; message dropped', { listener: listenerId, err });
+    return;
+  }
+  if (!built) {
+    metrics.dropped.inc({ listener: listenerId, reason: 'empty' });
+    ctx.warn('ERR_SYSLOG_EMPTY', 'empty syslog message dropped', { listener: listenerId, peer: peer.address });
+    return;
+  }
+  const { event, problem } = built;
+  metrics.parsed.inc({ listener: listenerId, format: event.syslog!.format });
+  if (problem) {
+    metrics.malformed.inc({ listener: listenerId, reason: event.syslog!.format === 'raw' ? 'no_pri' : 'header' });
+    ctx.warn('ERR_SYSLOG_MALFORMED', 'syslog message partly malformed; kept', { listener: listenerId, peer: peer.address, problem });
+  }
+  if (!ctx.emit(event)) metrics.dropped.inc({ listener: listenerId, reason: 'queue_full' });
+}

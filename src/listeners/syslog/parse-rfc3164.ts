@@ -1,0 +1,78 @@
+/**
+ * RFC 3164 ("BSD syslog") as products really send it: the classic `Mmm dd hh:mm:ss`
+ * timestamp (with or without a year), an RFC 3339 timestamp instead, a missing timestamp,
+ * a missing hostname, and a TAG with or without `[pid]`. Never throws.
+ */
+import { validTimestamp } from './parse-rfc5424.js';
+
+export interface Rfc3164Parts {
+  timestamp?: string;
+  hostname?: string;
+  appName?: string;
+  procId?: string;
+  message: string;
+  problem?: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// "Oct 11 22:14:15", "Oct  1 22:14:15", "Oct 11 2026 22:14:15", optional fraction.
+const BSD_TIME = /^([A-Z][a-z]{2}) ([ 0-9]\d)(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?: |$)/;
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) /;
+const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._:%-]{0,254}$/;
+const TAG = /^([\x21-\x39\x3b-\x5a\x5c-\x7e]{1,48}?)(?:\[([\x21-\x5c\x5e-\x7e]{0,128})\])?: ?/;
+
+/**
+ * Parses everything after `<PRI>`. `now` is used to infer the year of a year-less
+ * timestamp (a date more than a day in the future belongs to the previous year).
+ */
+export function parseRfc3164(rest: string, now: number): Rfc3164Parts {
+  const out: Rfc3164Parts = { message: '' };
+  let pos = 0;
+  const iso = ISO_TIME.exec(rest);
+  const bsd = iso ? null : BSD_TIME.exec(rest);
+  if (iso) {
+    if (validTimestamp(iso[1]!)) out.timestamp = iso[1]!;
+    else out.problem = 'invalid timestamp';
+    pos = iso[0].length;
+  } else if (bsd) {
+    const ts = bsdTimestamp(bsd, now);
+    if (ts) out.timestamp = ts;
+    else out.problem = 'invalid timestamp';
+    pos = bsd[0].length;
+  }
+  const hadTimestamp = pos > 0;
+  // HOSTNAME: only after a timestamp, and only if the token is not itself a TAG.
+  if (hadTimestamp) {
+    const sp = rest.indexOf(' ', pos);
+    const token = sp < 0 ? '' : rest.slice(pos, sp);
+    if (token && !token.endsWith(':') && !token.includes('[') && HOSTNAME.test(token)) {
+      out.hostname = token;
+      pos = sp + 1;
+    }
+  }
+  const tail = rest.slice(pos);
+  const tag = TAG.exec(tail);
+  if (tag) {
+    out.appName = tag[1]!;
+    if (tag[2] !== undefined && tag[2] !== '') out.procId = tag[2];
+    out.message = tail.slice(tag[0].length);
+  } else {
+    out.message = tail;
+  }
+  return out;
+}
+
+function bsdTimestamp(m: RegExpExecArray, now: number): string | undefined {
+  const month = MONTHS.indexOf(m[1]!);
+  const day = Number(m[2]!.trim());
+  const [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6])];
+  if (month < 0 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  const nowDate = new Date(now);
+  let year = m[3] ? Number(m[3]) : nowDate.getFullYear();
+  const build = (y: number) => new Date(y, month, day, h, mi, Math.min(s, 59));
+  let date = build(year);
+  if (!m[3] && date.getTime() > now + 86_400_000) date = build(--year);
+  // Reject impossible dates such as Feb 30 (Date would roll them over into March).
+  if (date.getMonth() !== month || date.getDate() !== day) return undefined;
+  return date.toISOString();
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * Entry point: argv → command; the only module that calls process.exit.
+ * Exit codes: 0 ok, 1 validation or delivery failure, 2 usage, 70 internal error.
+ */
+import { parseArgs, USAGE, UsageError } from './cli/args.js';
+import { check, type Io } from './cli/check.js';
+import { classify } from './cli/classify.js';
+import { run } from './cli/run.js';
+
+const io: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`eventgate: ${err.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout(USAGE + '\n');
+    return 0;
+  }
+  switch (args.command) {
+    case 'run': return run(args, io);
+    case 'check': return check(args.config, io);
+    case 'classify': return classify(args.config, process.stdin, io);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Stdout may be a pipe still flushing; exit once it has drained.
+    process.stdout.write('', () => process.exit(code));
+  },
+  (err) => {
+    process.stderr.write(`eventgate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,27 @@
+/**
+ * The gateway's metrics, on a prom-client registry owned by one gateway instance (never the
+ * global default). Labels are bounded: listener, channel, rule and category ids come from
+ * config, reasons and formats from fixed lists; never a host or message text.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  return {
+    registry,
+    received: counter('eventgate_received_messages_total', 'Messages received by a listener', ['listener'] as const),
+    parsed: counter('eventgate_parsed_messages_total', 'Messages parsed, by detected format', ['listener', 'format'] as const),
+    malformed: counter('eventgate_malformed_messages_total', 'Messages with a part that could not be parsed (kept leniently)', ['listener', 'reason'] as const),
+    dropped: counter('eventgate_dropped_messages_total', 'Messages dropped before classification', ['listener', 'reason'] as const),
+    classified: counter('eventgate_classified_events_total', 'Events classified, by category', ['category'] as const),
+    notificationsQueued: counter('eventgate_notifications_queued_total', 'Notifications written to the outbox', ['channel'] as const),
+    notificationsSent: counter('eventgate_notifications_sent_total', 'Notifications confirmed by their output', ['channel'] as const),
+    notificationsRetried: counter('eventgate_notifications_retried_total', 'Delivery attempts that will be retried', ['channel', 'code'] as const),
+    notificationsDead: counter('eventgate_notifications_dead_total', 'Notifications given up after their attempts or age', ['channel', 'code'] as const),
+    outboxDepth: new Gauge({ name: 'eventgate_outbox_depth', help: 'Notifications waiting for delivery', labelNames: ['channel'] as const, registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,76 @@
+/**
+ * An in-memory outbox: the Outbox contract without durability. Pending notifications are
+ * lost when the process ends, so the service logs how many it had at shutdown.
+ */
+import type { Notification } from '../core/notification.js';
+import type { DeliveryError, Outbox, OutboxRecord } from './outbox.js';
+
+interface Entry {
+  notification: Notification;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: DeliveryError;
+  leased: boolean;
+}
+
+export function createMemoryOutbox(now: () => number): Outbox & { dead(): OutboxRecord[] } {
+  const entries = new Map<string, Entry>();
+  const deadLetters: OutboxRecord[] = [];
+  const view = (e: Entry): OutboxRecord => ({
+    notification: e.notification,
+    attempts: e.attempts,
+    nextAttemptAt: e.nextAttemptAt,
+    ...(e.lastError ? { lastError: e.lastError } : {}),
+  });
+  return {
+    enqueue(ns) {
+      const t = now();
+      for (const n of ns) entries.set(n.id, { notification: n, attempts: 0, nextAttemptAt: t, leased: false });
+    },
+    lease(channel, at, limit) {
+      const out: OutboxRecord[] = [];
+      for (const e of entries.values()) {
+        if (out.length >= limit) break;
+        if (e.leased || e.notification.channel !== channel || e.nextAttemptAt > at) continue;
+        e.leased = true;
+        e.attempts++;
+        out.push(view(e));
+      }
+      return out;
+    },
+    ack(id) {
+      entries.delete(id);
+    },
+    retry(id, nextAttemptAt, error) {
+      const e = entries.get(id);
+      if (!e) return;
+      e.leased = false;
+      e.nextAttemptAt = nextAttemptAt;
+      e.lastError = error;
+    },
+    bury(id, error) {
+      const e = entries.get(id);
+      if (!e) return;
+      entries.delete(id);
+      deadLetters.push({ ...view(e), lastError: error });
+    },
+    depth(channel) {
+      let n = 0;
+      for (const e of entries.values()) if (channel === undefined || e.notification.channel === channel) n++;
+      return n;
+    },
+    nextDue(channel) {
+      let min: number | undefined;
+      for (const e of entries.values()) {
+        if (e.leased || e.notification.channel !== channel) continue;
+        if (min === undefined || e.nextAttemptAt < min) min = e.nextAttemptAt;
+      }
+      return min;
+    },
+    channels() {
+      return [...new Set([...entries.values()].map((e) => e.notification.channel))];
+    },
+    dead: () => [...deadLetters],
+    close() {},
+  };
+}
