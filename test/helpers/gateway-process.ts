@@ -1,0 +1,114 @@
+/**
+ * Runs `eventgate` as a child process, the way systemd does, for e2e tests: writes the
+ * config into a temp dir, starts `src/main.ts` through tsx, collects stdout and stderr
+ * lines, and learns the bound ports from the "listening" log record (configs use port 0).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { waitFor } from './wait.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const MAIN = join(ROOT, 'src/main.ts');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one eventgate command to completion. */
+export function runCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`eventgate ${args.join(' ')} did not finish; stderr: ${stderr}`));
+    }, options.timeoutMs ?? 20_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface RunningGateway {
+  readonly child: ChildProcess;
+  readonly configPath: string;
+  /** Every stdout line so far (JSON log records and plain notification lines). */
+  readonly lines: string[];
+  readonly stderr: string[];
+  /** JSON log records so far. */
+  records(): Record<string, unknown>[];
+  /** Bound port of a listener by id. */
+  port(listenerId: string): number;
+  waitForLine(pred: (line: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** Sends a signal and waits for the exit code. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+/** Writes `yaml` as eventgate.yaml in `dir` and starts `eventgate run` on it. */
+export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS.ProcessEnv = {}): Promise<RunningGateway> {
+  const configPath = join(dir, 'eventgate.yaml');
+  writeFileSync(configPath, yaml);
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--config', configPath], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  let exited: number | null | undefined;
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r((exited = code))));
+
+  const records = () => lines.flatMap((l) => {
+    if (!l.startsWith('{')) return [];
+    try {
+      return [JSON.parse(l) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+  const listening = await waitFor(
+    () => {
+      if (exited !== undefined) throw new Error(`eventgate exited with ${exited}: ${stderr.join('\n')} ${lines.join('\n')}`);
+      return records().find((r) => r.msg === 'listening');
+    },
+    'the gateway to listen',
+    15_000,
+  );
+  const addresses = listening.addresses as Record<string, { port: number }[]>;
+  return {
+    child,
+    configPath,
+    lines,
+    stderr,
+    records,
+    port(id) {
+      const a = addresses[id]?.[0];
+      if (!a) throw new Error(`no listener ${id}; have ${Object.keys(addresses).join(', ')}`);
+      return a.port;
+    },
+    waitForLine: (pred, what, timeoutMs = 5000) => waitFor(() => lines.find(pred), what, timeoutMs),
+    async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
+      if (exited !== undefined) return exited;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
