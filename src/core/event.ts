@@ -13,6 +13,13 @@ export interface Peer {
 
 export type StructuredData = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
+/** A parsed message body (CEF, LEEF, JSON, key=value), its fields flattened to strings. */
+export interface Payload {
+  readonly format: 'cef' | 'leef' | 'json' | 'kv';
+  /** Flattened fields; nested JSON keys joined with dots (`detection.name`). */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
 export interface SyslogParts {
   /** Which header format was recognised. `raw` means no header: the whole line is the message. */
   readonly format: 'rfc5424' | 'rfc3164' | 'raw';
@@ -25,6 +32,8 @@ export interface SyslogParts {
   readonly procId?: string;
   readonly msgId?: string;
   readonly structuredData?: StructuredData;
+  /** The MSG parsed as a vendor payload, when it is one (filled by the syslog listener). */
+  readonly payload?: Payload;
 }
 
 export interface TrapVarbind {
