@@ -4,14 +4,19 @@
  */
 import { compilePlan, type GatewayPlan } from '../app/compile.js';
 import { loadConfig } from '../config/load.js';
-import { formatIssue, type ConfigIssue } from '../config/source-map.js';
+import { formatIssue, sortIssues, type ConfigIssue } from '../config/source-map.js';
 
 export type PlanResult = { ok: true; plan: GatewayPlan } | { ok: false; issues: ConfigIssue[] };
 
 export function loadPlan(file: string, env: NodeJS.ProcessEnv = process.env): PlanResult {
   const loaded = loadConfig(file, env);
-  if (!loaded.ok) return loaded;
-  return compilePlan(loaded.loaded);
+  if (loaded.ok) return compilePlan(loaded.loaded);
+  if (!loaded.partial) return { ok: false, issues: loaded.issues };
+  // Compile what validated too, so one run lists every problem. When a rule file failed,
+  // the fields it would define are unknown: skip "unknown keyword" reports then.
+  const compiled = compilePlan(loaded.partial);
+  const more = compiled.ok ? [] : compiled.issues.filter((i) => loaded.rulesComplete || !i.message.startsWith('unknown keyword'));
+  return { ok: false, issues: sortIssues([...loaded.issues, ...more]) };
 }
 
 export function printIssues(issues: readonly ConfigIssue[], write: (s: string) => void): void {

@@ -5,7 +5,7 @@
  * Every issue is collected and reported at once, each with file, line, column and key.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { BUILTIN_CATEGORIES } from '../core/classification.js';
@@ -30,7 +30,14 @@ export interface LoadedConfig {
   readonly sources: ReadonlyMap<string, SourceFile>;
 }
 
-export type LoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; issues: ConfigIssue[] };
+/**
+ * On failure, `partial` is the config as far as it validated (when the main file passed the
+ * schema), so callers can compile it too and report every problem in one run.
+ * `rulesComplete` says whether every rule file validated (else some fields are unknown).
+ */
+export type LoadResult =
+  | { ok: true; loaded: LoadedConfig }
+  | { ok: false; issues: ConfigIssue[]; partial?: LoadedConfig; rulesComplete?: boolean };
 
 const MAX_ALIASES = 100;
 
@@ -112,6 +119,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   if (!config) return { ok: false, issues: sortIssues(issues) };
 
   const rules: LoadedRule[] = [];
+  let rulesComplete = true;
   config.rules.forEach((pattern, i) => {
     const files = expandRuleFiles(pattern, dir);
     if (files.length === 0) issues.push(issueAt(main.source!, ['rules', i], `no rule file matches "${pattern}"`));
@@ -119,9 +127,13 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
       const r = readYaml(ruleFile);
       if (r.source) sources.set(ruleFile, r.source);
       issues.push(...r.issues);
-      if (!r.source || r.issues.length) continue;
+      if (!r.source || r.issues.length) {
+        rulesComplete = false;
+        continue;
+      }
       const v = validate(rulesFile, r.value, r.source);
       issues.push(...v.issues);
+      if (v.issues.length) rulesComplete = false;
       v.data?.rules.forEach((rule, index) => rules.push({ file: ruleFile, index, rule }));
     }
   });
@@ -134,7 +146,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     if (problem) issues.push(issueAt(main.source!, refPath, problem));
   });
 
-  if (issues.length) return { ok: false, issues: sortIssues(issues) };
+  if (issues.length) {
+    return { ok: false, issues: sortIssues(issues), partial: { file: path, dir, config, rules, categories, sources }, rulesComplete };
+  }
   const loaded: LoadedConfig = { file: path, dir, config: deepFreeze(config), rules, categories, sources };
   return { ok: true, loaded };
 }
@@ -153,7 +167,7 @@ function crossCheck(
     const src = sources.get(r.file)!;
     const at = (p: ConfigPath, msg: string) => issues.push(issueAt(src, ['rules', r.index, ...p], msg));
     const first = seen.get(r.rule.id);
-    if (first) at(['id'], `duplicate rule id "${r.rule.id}" (first defined in ${first.file})`);
+    if (first) at(['id'], `duplicate rule id "${r.rule.id}" (first defined in ${relative(dirname(main.file), first.file)})`);
     else seen.set(r.rule.id, r);
     if (!categories.has(r.rule.category)) at(['category'], `unknown category "${r.rule.category}"; add it under categories:`);
   }

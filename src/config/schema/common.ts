@@ -18,12 +18,12 @@ export function parseDuration(text: string): number | undefined {
 
 /** A duration with a unit (`30s`, `10m`, `2h`, `30d`, `250ms`; `0`), as milliseconds. */
 export const duration = z
-  .union([z.string(), z.literal(0)])
+  .union([z.string(), z.number()])
   .meta({ description: 'A duration with a unit: 250ms, 30s, 10m, 2h, 30d; 0 for none' })
   .transform((v, ctx) => {
-    const ms = typeof v === 'number' ? 0 : parseDuration(v);
+    const ms = v === 0 ? 0 : typeof v === 'number' ? undefined : parseDuration(v);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `invalid duration "${v}": use a number with a unit, e.g. 30s, 10m, 2h` });
+      ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)}: use a number with a unit, e.g. 30s, 10m, 2h` });
       return z.NEVER;
     }
     return ms;
