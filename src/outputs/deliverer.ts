@@ -74,11 +74,11 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
     if (!ch || stopping) return;
     const s = stateOf(id);
     const free = ch.policy.concurrency - s.inflight;
-    if (free > 0) {
-      for (const record of outbox.lease(id, clock.now(), free)) void attempt(id, ch, s, record);
-    }
+    const leased = free > 0 ? outbox.lease(id, clock.now(), free) : [];
+    for (const record of leased) void attempt(id, ch, s, record);
     metrics.outboxDepth.set({ channel: id }, outbox.depth(id));
-    schedule(id, s);
+    // At capacity the next completion pumps again; a timer then would only spin.
+    if (leased.length < free) schedule(id, s);
   }
 
   async function attempt(id: string, ch: Channel, s: ChannelState, record: OutboxRecord): Promise<void> {
