@@ -9,7 +9,9 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { BUILTIN_CATEGORIES } from '../core/classification.js';
+import { channel } from './schema/channels.js';
 import { configSchema, type GatewayConfig } from './schema/root.js';
+import { route } from './schema/routes.js';
 import { rulesFile, type RuleConfig } from './schema/rules.js';
 import { findSecretReferences } from './secrets.js';
 import { issueAt, sortIssues, type ConfigIssue, type ConfigPath, type SourceFile } from './source-map.js';
@@ -115,8 +117,12 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const main = readYaml(path);
   if (main.source) sources.set(path, main.source);
   if (!main.source || main.issues.length) return { ok: false, issues: main.issues };
-  const { data: config, issues } = validate(configSchema, main.value, main.source);
-  if (!config) return { ok: false, issues: sortIssues(issues) };
+  const validated = validate(configSchema, main.value, main.source);
+  const issues = validated.issues;
+  // When the file fails the schema, go on with the sections that validate, so that rule
+  // and template problems are reported in the same run; references are not checked then.
+  const config = validated.data ?? salvage(main.value);
+  const schemaFailed = !validated.data;
 
   const rules: LoadedRule[] = [];
   let rulesComplete = true;
@@ -139,18 +145,45 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   });
 
   const categories = new Set<string>([...BUILTIN_CATEGORIES, ...config.categories]);
-  issues.push(...crossCheck(config, rules, categories, main.source, sources));
-
-  findSecretReferences(config, (ref, refPath) => {
-    const problem = ref.resolve(dir, env);
-    if (problem) issues.push(issueAt(main.source!, refPath, problem));
-  });
+  if (!schemaFailed) {
+    issues.push(...crossCheck(config, rules, categories, main.source, sources));
+    findSecretReferences(config, (ref, refPath) => {
+      const problem = ref.resolve(dir, env);
+      if (problem) issues.push(issueAt(main.source!, refPath, problem));
+    });
+  }
 
   if (issues.length) {
     return { ok: false, issues: sortIssues(issues), partial: { file: path, dir, config, rules, categories, sources }, rulesComplete };
   }
   const loaded: LoadedConfig = { file: path, dir, config: deepFreeze(config), rules, categories, sources };
   return { ok: true, loaded };
+}
+
+/**
+ * The parts of an invalid config that validate on their own: each top-level section, and
+ * each channel and route one by one. Used only to report more problems in one run.
+ */
+function salvage(value: unknown): GatewayConfig {
+  const raw = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const shape = configSchema.shape;
+  const section = <K extends keyof typeof shape>(key: K): z.output<(typeof shape)[K]> => {
+    const r = shape[key].safeParse(raw[key]);
+    return (r.success ? r.data : shape[key].parse(undefined)) as z.output<(typeof shape)[K]>;
+  };
+  const channels: GatewayConfig['channels'] = {};
+  for (const [id, ch] of Object.entries((raw.channels ?? {}) as Record<string, unknown>)) {
+    const r = channel.safeParse(ch);
+    if (r.success) channels[id] = r.data;
+  }
+  const routes = Array.isArray(raw.routes) ? raw.routes.flatMap((x) => {
+    const r = route.safeParse(x);
+    return r.success ? [r.data] : [];
+  }) : [];
+  return {
+    listeners: section('listeners'), rules: section('rules'), categories: section('categories'),
+    channels, routes, queue: section('queue'), log: section('log'),
+  };
 }
 
 /** References between sections: rule ids unique, categories known, route channels defined. */
