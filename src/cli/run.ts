@@ -5,13 +5,24 @@
  */
 import { buildGateway } from '../app/gateway.js';
 import { formatIssue } from '../config/source-map.js';
-import { createLogger } from '../observe/logger.js';
+import { createLogger, type Logger } from '../observe/logger.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './check.js';
 import { loadPlan, printIssues } from './load-plan.js';
 
 const STOP_GRACE_MS = 4000;
 export const EXIT_BUG = 70;
+
+/**
+ * A bug reached the top: log it as fatal (pino writes synchronously) and exit non-zero, so
+ * systemd restarts the service; the outbox makes that safe.
+ */
+export function fatalHandler(log: Logger, kind: string, exit: (code: number) => void): (err: unknown) => void {
+  return (err) => {
+    log.fatal({ err }, `${kind}: exiting`);
+    exit(EXIT_BUG);
+  };
+}
 
 export async function run(args: CliArgs, io: Io): Promise<number> {
   const first = loadPlan(args.config);
@@ -21,12 +32,8 @@ export async function run(args: CliArgs, io: Io): Promise<number> {
     return 1;
   }
   const log = createLogger({ level: args.logLevel ?? first.plan.loaded.config.log.level });
-  const fatal = (kind: string) => (err: unknown) => {
-    log.fatal({ err }, `${kind}: exiting`);
-    process.exit(EXIT_BUG);
-  };
-  process.on('uncaughtException', fatal('uncaught exception'));
-  process.on('unhandledRejection', fatal('unhandled rejection'));
+  process.on('uncaughtException', fatalHandler(log, 'uncaught exception', process.exit));
+  process.on('unhandledRejection', fatalHandler(log, 'unhandled rejection', process.exit));
 
   const gateway = buildGateway(first.plan, { log });
   try {
