@@ -120,19 +120,19 @@ routes:
 
     writeFileSync(gw.configPath, config('virus') + 'bogus: [\n');
     gw.child.kill('SIGHUP');
-    await waitFor(() => gw.records().find((r) => r.msg === 'reload rejected: configuration invalid; keeping the running configuration'), 'the rejected reload');
+    await gw.waitForRecord((r) => r.msg === 'reload rejected: configuration invalid; keeping the running configuration', 'the rejected reload');
     const rejected = gw.records().find((r) => String(r.msg).startsWith('reload rejected'))!;
     assert.match(String((rejected.issues as string[])[0]), new RegExp(`^${gw.configPath}:\\d+:\\d+ `));
 
     await sendUdp(port, '<12>Nov 22 10:00:00 pc avscan: Virus found: Marker-1 in /x on pc');
-    await waitFor(() => hook.records().find((r) => r.argv[1]!.includes('Marker-1')), 'the old config to keep routing virus events');
+    await waitFor(() => hook.records().find((r) => r.argv[1]!.includes('Marker-1')), 'the old config to keep routing virus events', 15_000);
 
     writeFileSync(gw.configPath, config('update'));
     gw.child.kill('SIGHUP');
-    await waitFor(() => gw.records().find((r) => r.msg === 'configuration reloaded'), 'the good reload');
+    await gw.waitForRecord((r) => r.msg === 'configuration reloaded', 'the good reload');
     await sendUdp(port, '<12>Nov 22 10:00:00 pc avscan: Virus found: Marker-2 in /x on pc');
     await sendUdp(port, '<11>Nov 22 10:00:00 pc updater: Pattern update failed: Marker-3');
-    await waitFor(() => hook.records().find((r) => r.argv[0] === 'update'), 'the new route to take effect');
+    await waitFor(() => hook.records().find((r) => r.argv[0] === 'update'), 'the new route to take effect', 15_000);
     assert.equal(hook.records().filter((r) => r.argv[1]!.includes('Marker-2')).length, 0, 'virus is no longer routed');
     assert.equal(await gw.stop('SIGTERM'), 0);
   });

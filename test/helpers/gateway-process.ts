@@ -53,6 +53,10 @@ export interface RunningGateway {
   /** Bound port of a listener by id. */
   port(listenerId: string): number;
   waitForLine(pred: (line: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** Waits for a JSON log record; on timeout the error carries the gateway's recent output. */
+  waitForRecord(pred: (r: Record<string, unknown>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The last lines of stdout and stderr, for failure messages. */
+  tail(n?: number): string;
   /** Sends a signal and waits for the exit code. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
@@ -81,6 +85,10 @@ export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS
       return [];
     }
   });
+  const tail = (n = 20) => `exit: ${exited}\nstdout:\n${lines.slice(-n).join('\n')}\nstderr:\n${stderr.slice(-n).join('\n')}`;
+  const withTail = <T>(p: Promise<T>) => p.catch((err: Error) => {
+    throw new Error(`${err.message}\n${tail()}`);
+  });
   const listening = await waitFor(
     () => {
       if (exited !== undefined) throw new Error(`eventgate exited with ${exited}: ${stderr.join('\n')} ${lines.join('\n')}`);
@@ -101,7 +109,9 @@ export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS
       if (!a) throw new Error(`no listener ${id}; have ${Object.keys(addresses).join(', ')}`);
       return a.port;
     },
-    waitForLine: (pred, what, timeoutMs = 5000) => waitFor(() => lines.find(pred), what, timeoutMs),
+    waitForLine: (pred, what, timeoutMs = 15_000) => withTail(waitFor(() => lines.find(pred), what, timeoutMs)),
+    waitForRecord: (pred, what, timeoutMs = 15_000) => withTail(waitFor(() => records().find(pred), what, timeoutMs)),
+    tail,
     async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
       if (exited !== undefined) return exited;
       child.kill(signal);
