@@ -7,6 +7,7 @@ import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { check, type Io } from './cli/check.js';
 import { classify } from './cli/classify.js';
 import { run } from './cli/run.js';
+import { testNotify } from './cli/test-notify.js';
 
 const io: Io = {
   stdout: (s) => process.stdout.write(s),
@@ -30,6 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'run': return run(args, io);
     case 'check': return check(args.config, io);
     case 'classify': return classify(args.config, process.stdin, io);
+    case 'test-notify': return testNotify(args, io);
   }
 }
 

@@ -9,6 +9,8 @@ import type { Template } from '../core/template.js';
 import type { Logger } from '../observe/logger.js';
 import type { Channel } from '../outputs/deliverer.js';
 import { createExecOutput, type SpawnFn } from '../outputs/exec/exec-output.js';
+import type { EmailOutputDeps } from '../outputs/email/email-output.js';
+import { buildEmailOutput } from './channel-email.js';
 import { createLogOutput } from '../outputs/log/log-output.js';
 import type { RetryPolicy } from '../outputs/retry-policy.js';
 import { SecretReference } from '../config/secrets.js';
@@ -20,6 +22,8 @@ export interface ChannelDeps {
   readonly spawn?: SpawnFn;
   /** Directory of the config file; a relative hook command is resolved against it. */
   readonly configDir: string;
+  /** Email: SMTP transport factory, MX resolver and a step trace (tests, test-notify). */
+  readonly email?: Omit<EmailOutputDeps, 'log'>;
 }
 
 const ATTEMPT_GRACE_MS = 5000;
@@ -63,6 +67,10 @@ export function buildChannel(plan: ChannelPlan, deps: ChannelDeps): Channel {
         { log: deps.log, ...(deps.spawn ? { spawn: deps.spawn } : {}) },
       );
       return { policy, output };
+    }
+    case 'email': {
+      const policy: RetryPolicy = { ...base, attemptTimeoutMs: c.timeout };
+      return { policy, output: buildEmailOutput(plan, c, { log: deps.log, ...deps.email }) };
     }
   }
 }

@@ -11,12 +11,15 @@ import { issueAt, sortIssues, type ConfigIssue, type ConfigPath } from '../confi
 import type { Severity } from '../core/severity.js';
 import { compileTemplate, isTemplateError, type Template } from '../core/template.js';
 import { compileRoutes, type RoutePolicy } from '../route/policy.js';
+import { checkEmailChannel, emailTemplateTexts } from './compile-email.js';
 
 export interface ChannelPlan {
   readonly id: string;
   readonly config: ChannelConfig;
   /** Compiled templates by their config path (`template`, `args.0`, ...). */
   readonly templates: ReadonlyMap<string, Template>;
+  /** Files a channel reads once at compile time (email: `ca`, `cert`, `key`, `pfx`). */
+  readonly files?: ReadonlyMap<string, Buffer>;
 }
 
 export interface GatewayPlan {
@@ -27,6 +30,8 @@ export interface GatewayPlan {
   readonly channels: ReadonlyMap<string, ChannelPlan>;
   /** Keywords channel templates may use. */
   readonly keywords: ReadonlySet<string>;
+  /** Not errors, but worth saying (`eventgate check` prints them). */
+  readonly warnings: readonly ConfigIssue[];
 }
 
 export type CompileResult = { ok: true; plan: GatewayPlan } | { ok: false; issues: ConfigIssue[] };
@@ -36,11 +41,13 @@ function channelTemplates(c: ChannelConfig): [ConfigPath, string][] {
   switch (c.type) {
     case 'log': return [[['template'], c.template]];
     case 'exec': return c.args.map((a, i): [ConfigPath, string] => [['args', i], a]);
+    case 'email': return emailTemplateTexts(c);
   }
 }
 
 export function compilePlan(loaded: LoadedConfig): CompileResult {
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   const main = loaded.sources.get(loaded.file)!;
   const { rules, keywords, problems } = compileRules(loaded.rules);
   for (const p of problems) issues.push(issueAt(loaded.sources.get(p.file)!, p.path, p.message));
@@ -54,7 +61,14 @@ export function compilePlan(loaded: LoadedConfig): CompileResult {
       if (isTemplateError(t)) issues.push(issueAt(main, ['channels', id, ...path], t.message));
       else templates.set(path.join('.'), t);
     }
-    channels.set(id, { id, config, templates });
+    let files: Map<string, Buffer> | undefined;
+    if (config.type === 'email') {
+      const checked = checkEmailChannel(config, templates, { dir: loaded.dir, categories: loaded.categories });
+      for (const p of checked.problems) issues.push(issueAt(main, ['channels', id, ...p.path], p.message));
+      for (const p of checked.warnings) warnings.push(issueAt(main, ['channels', id, ...p.path], `warning: ${p.message}`));
+      files = checked.files;
+    }
+    channels.set(id, { id, config, templates, ...(files ? { files } : {}) });
     minSeverity.set(id, config.min_severity);
   }
 
@@ -62,5 +76,5 @@ export function compilePlan(loaded: LoadedConfig): CompileResult {
   for (const p of routeProblems) issues.push(issueAt(main, p.path, p.message));
 
   if (issues.length) return { ok: false, issues: sortIssues(issues) };
-  return { ok: true, plan: { loaded, rules, classifier: createClassifier(rules), policy, channels, keywords } };
+  return { ok: true, plan: { loaded, rules, classifier: createClassifier(rules), policy, channels, keywords, warnings: sortIssues(warnings) } };
 }

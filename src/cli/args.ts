@@ -1,17 +1,21 @@
 /**
- * Command-line parsing: `eventgate <command> [--config FILE] [--log-level LEVEL]`.
+ * Command-line parsing: `eventgate <command> [ARG] [--config FILE] [--log-level LEVEL]`.
  * Usage errors become exit status 2.
  */
 import { LOG_LEVELS } from '../observe/logger.js';
 
 export const DEFAULT_CONFIG = '/etc/eventgate/eventgate.yaml';
-export const COMMANDS = ['run', 'check', 'classify'] as const;
+export const COMMANDS = ['run', 'check', 'classify', 'test-notify'] as const;
+/** Commands that take one positional argument, and what it is called in usage errors. */
+const POSITIONAL: Partial<Record<Command, string>> = { 'test-notify': 'CHANNEL' };
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
   readonly command: Command;
   readonly config: string;
   readonly logLevel?: (typeof LOG_LEVELS)[number];
+  /** The positional argument (test-notify: the channel id). */
+  readonly target?: string;
 }
 
 export const USAGE = `usage: eventgate <command> [options]
@@ -20,6 +24,8 @@ commands:
   run        run the gateway
   check      validate the configuration and run every rule example
   classify   read syslog lines on stdin, print how each is classified and routed (JSON)
+  test-notify CHANNEL
+             send a test notification through CHANNEL and say what happened
 
 options:
   --config FILE       configuration file (default ${DEFAULT_CONFIG}, or $EVENTGATE_CONFIG)
@@ -32,6 +38,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let command: Command | undefined;
   let config = env.EVENTGATE_CONFIG ?? DEFAULT_CONFIG;
   let logLevel: CliArgs['logLevel'];
+  let target: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -50,8 +57,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     else if (command === undefined) {
       if (!(COMMANDS as readonly string[]).includes(flag)) throw new UsageError(`unknown command "${flag}"`);
       command = flag as Command;
-    } else throw new UsageError(`unexpected argument "${flag}"`);
+    } else if (POSITIONAL[command] && target === undefined) target = flag;
+    else throw new UsageError(`unexpected argument "${flag}"`);
   }
   if (!command) throw new UsageError('no command given');
-  return { command, config, ...(logLevel ? { logLevel } : {}) };
+  const needs = POSITIONAL[command];
+  if (needs && target === undefined) throw new UsageError(`${command} needs ${needs}`);
+  return { command, config, ...(logLevel ? { logLevel } : {}), ...(target !== undefined ? { target } : {}) };
 }

@@ -18,6 +18,7 @@ export function check(configFile: string, io: Io): number {
     return 1;
   }
   const { plan } = result;
+  printIssues(plan.warnings, io.stderr);
   const examples = runRuleExamples(plan);
   if (examples.issues.length) {
     printIssues(examples.issues, io.stderr);

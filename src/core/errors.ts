@@ -20,6 +20,15 @@ export const ERROR_CODES = {
   ERR_EXEC_EXIT: 'the hook command exited with a non-zero status',
   ERR_EXEC_SIGNAL: 'the hook command was ended by a signal',
   ERR_EXEC_ARG: 'a hook argument contained a NUL byte and cannot be passed',
+  ERR_SMTP_CONNECT: 'an SMTP server could not be reached, timed out or dropped the connection (retried)',
+  ERR_SMTP_TLS: 'TLS was required but not offered, the handshake failed or the server certificate was refused (retried)',
+  ERR_SMTP_INSECURE_AUTH: 'credentials were not sent because the connection was not encrypted (retried)',
+  ERR_SMTP_AUTH: 'the SMTP server refused the credentials',
+  ERR_SMTP_TEMPORARY: 'the SMTP server answered with a temporary 4xx reply (retried)',
+  ERR_SMTP_REJECTED: 'the SMTP server answered with a permanent 5xx reply',
+  ERR_SMTP_RECIPIENTS: 'no recipient was valid, or the server rejected every recipient',
+  ERR_SMTP_PROTOCOL: 'the SMTP server sent an unexpected reply (retried)',
+  ERR_EMAIL_RENDER: 'the email message could not be built',
   ERR_DELIVERY_DEAD: 'a notification gave up after its maximum attempts or age',
 } as const;
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../core/severity.js';
 import { duration, secretRef } from './common.js';
+import { emailChannelFields } from './email-channel.js';
 
 const delivery = {
   min_severity: z.enum(SEVERITIES).default('debug').meta({ description: 'Drop notifications below this severity' }),
@@ -36,7 +37,10 @@ export const execChannel = z.strictObject({
   ...delivery,
 });
 
-export const channel = z.discriminatedUnion('type', [logChannel, execChannel]);
+export const emailChannel = emailChannelFields(delivery);
+
+export const channel = z.discriminatedUnion('type', [logChannel, execChannel, emailChannel]);
 export type ChannelConfig = z.output<typeof channel>;
 export type ExecChannelConfig = z.output<typeof execChannel>;
 export type LogChannelConfig = z.output<typeof logChannel>;
+export type EmailChannelConfig = z.output<typeof emailChannel>;
