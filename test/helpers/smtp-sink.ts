@@ -1,0 +1,157 @@
+/**
+ * A scriptable SMTP sink on smtp-server (127.0.0.1, port 0) for email tests: records every
+ * connection, TLS session, AUTH, MAIL FROM, RCPT TO and message (parsed with mailparser),
+ * and lets a test answer any step with a chosen reply code.
+ */
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+
+export interface Received {
+  readonly raw: Buffer;
+  readonly parsed: ParsedMail;
+  readonly from: string;
+  readonly to: string[];
+  readonly secure: boolean;
+}
+
+export interface Reply {
+  readonly code: number;
+  readonly message: string;
+}
+
+export interface SinkOptions {
+  /** Implicit TLS from the first byte. */
+  readonly secure?: boolean;
+  /** Offer STARTTLS (default true; ignored when secure). */
+  readonly starttls?: boolean;
+  readonly key?: Buffer;
+  readonly cert?: Buffer;
+  /** Require and verify a client certificate against this CA. */
+  readonly clientCa?: Buffer;
+  readonly minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  readonly maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  /** OpenSSL cipher string; `DEFAULT@SECLEVEL=0` lets OpenSSL 3 speak TLS 1.0/1.1 at all. */
+  readonly ciphers?: string;
+  /** Require AUTH with these credentials. */
+  readonly user?: { readonly name: string; readonly pass: string };
+  readonly authMethods?: string[];
+  readonly port?: number;
+  readonly onConnect?: () => Reply | undefined;
+  readonly onRcpt?: (address: string) => Reply | undefined;
+  readonly onData?: () => Reply | undefined;
+}
+
+export interface Sink {
+  readonly port: number;
+  readonly messages: Received[];
+  readonly connections: number;
+  readonly auths: { method: string; user: string }[];
+  readonly mailFroms: string[];
+  readonly rcpts: string[];
+  /** DATA transactions started (whether accepted or not). */
+  readonly dataCount: number;
+  readonly tls: { protocol: string | null; clientCert?: string }[];
+  close(): Promise<void>;
+}
+
+function fail(r: Reply): Error {
+  return Object.assign(new Error(r.message), { responseCode: r.code });
+}
+
+export async function startSink(o: SinkOptions = {}): Promise<Sink> {
+  const state = {
+    messages: [] as Received[],
+    connections: 0,
+    auths: [] as { method: string; user: string }[],
+    mailFroms: [] as string[],
+    rcpts: [] as string[],
+    dataCount: 0,
+    tls: [] as { protocol: string | null; clientCert?: string }[],
+  };
+  const options: SMTPServerOptions = {
+    secure: o.secure ?? false,
+    logger: false,
+    disableReverseLookup: true,
+    ...(o.key ? { key: o.key, cert: o.cert } : {}),
+    ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+    ...(o.minVersion ? { minVersion: o.minVersion } : {}),
+    ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
+    ...(o.ciphers ? { ciphers: o.ciphers } : {}),
+    ...(o.starttls === false && !o.secure ? { disabledCommands: ['STARTTLS'], hideSTARTTLS: true } : {}),
+    authOptional: !o.user,
+    ...(o.authMethods ? { authMethods: o.authMethods } : {}),
+    allowInsecureAuth: true,
+    onConnect(_session, cb) {
+      state.connections++;
+      const r = o.onConnect?.();
+      cb(r ? fail(r) : undefined);
+    },
+    onSecure(socket, _session, cb) {
+      const s = socket as TLSSocket;
+      const peer = s.getPeerCertificate?.();
+      state.tls.push({ protocol: s.getProtocol?.() ?? null, ...(peer?.subject?.CN ? { clientCert: String(peer.subject.CN) } : {}) });
+      cb();
+    },
+    onAuth(auth, _session, cb) {
+      state.auths.push({ method: auth.method, user: auth.username ?? '' });
+      if (o.user && auth.username === o.user.name && auth.password === o.user.pass) cb(null, { user: auth.username });
+      else cb(fail({ code: 535, message: 'authentication failed' }));
+    },
+    onMailFrom(address, _session, cb) {
+      state.mailFroms.push(address.address);
+      cb();
+    },
+    onRcptTo(address, _session, cb) {
+      state.rcpts.push(address.address);
+      const r = o.onRcpt?.(address.address);
+      cb(r ? fail(r) : undefined);
+    },
+    onData(stream, session, cb) {
+      state.dataCount++;
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const r = o.onData?.();
+        if (r) return cb(fail(r));
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw).then((parsed) => {
+          state.messages.push({
+            raw,
+            parsed,
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            secure: session.secure,
+          });
+          cb();
+        }, (err: Error) => cb(err));
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  server.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    ...state,
+    get messages() { return state.messages; },
+    get connections() { return state.connections; },
+    get dataCount() { return state.dataCount; },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  } as Sink;
+}
+
+/** A port with nothing listening on it (bound once, then released). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
