@@ -37,8 +37,8 @@ export function compileConfig(path: string, env: NodeJS.ProcessEnv = {}): { ok: 
 }
 
 /** Loads `channelYaml` as channel `mail` and builds its Channel (output + retry policy). */
-export function emailChannel(dir: string, channelYaml: string, opts: { env?: NodeJS.ProcessEnv; log?: Logger; email?: ChannelDeps['email'] } = {}): Channel {
-  const path = writeConfig(dir, channelYaml);
+export function emailChannel(dir: string, channelYaml: string, opts: { env?: NodeJS.ProcessEnv; log?: Logger; email?: ChannelDeps['email']; extra?: string } = {}): Channel {
+  const path = writeConfig(dir, channelYaml, opts.extra);
   const r = compileConfig(path, opts.env ?? {});
   if (!r.ok) throw new Error(`config invalid:\n${r.issues.map(formatIssue).join('\n')}`);
   const log = opts.log ?? createLogger({ level: 'silent' });
