@@ -12,8 +12,11 @@ import { createExecOutput, type SpawnFn } from '../outputs/exec/exec-output.js';
 import type { EmailOutputDeps } from '../outputs/email/email-output.js';
 import { buildEmailOutput } from './channel-email.js';
 import { createLogOutput } from '../outputs/log/log-output.js';
+import type { SnmpTarget } from '../outputs/snmp-trap/session.js';
+import { createSnmpOutput } from '../outputs/snmp-trap/trap-output.js';
 import type { RetryPolicy } from '../outputs/retry-policy.js';
 import { SecretReference } from '../config/secrets.js';
+import type { SnmpTargetConfig } from '../config/schema/channels.js';
 import type { ChannelPlan } from './compile.js';
 
 export interface ChannelDeps {
@@ -27,6 +30,27 @@ export interface ChannelDeps {
 }
 
 const ATTEMPT_GRACE_MS = 5000;
+
+function snmpTarget(t: SnmpTargetConfig): SnmpTarget {
+  const u = t.user;
+  return {
+    host: t.host, port: t.port, version: t.version, inform: t.inform, timeoutMs: t.timeout, retries: t.retries,
+    ...(t.community ? { community: t.community.secret } : {}),
+    ...(t.engine_id ? { engineId: t.engine_id.replace(/^0x/, '') } : {}),
+    ...(u ? {
+      user: {
+        name: u.name, level: u.level,
+        ...(u.auth ? { auth: { protocol: u.auth.protocol, key: u.auth.key.secret } } : {}),
+        ...(u.priv ? { priv: { protocol: u.priv.protocol, key: u.priv.key.secret } } : {}),
+      },
+    } : {}),
+  };
+}
+
+/** Longest one attempt can take: every target in parallel, v3 informs discover the engine first. */
+function snmpAttemptMs(targets: readonly SnmpTargetConfig[]): number {
+  return Math.max(...targets.map((t) => (t.inform ? (t.version === '3' ? 2 : 1) * t.timeout * (t.retries + 1) : 0)));
+}
 
 function template(plan: ChannelPlan, path: string): Template {
   const t = plan.templates.get(path);
@@ -71,6 +95,14 @@ export function buildChannel(plan: ChannelPlan, deps: ChannelDeps): Channel {
     case 'email': {
       const policy: RetryPolicy = { ...base, attemptTimeoutMs: c.timeout };
       return { policy, output: buildEmailOutput(plan, c, { log: deps.log, ...deps.email }) };
+      }
+    case 'snmp': {
+      const policy: RetryPolicy = { ...base, attemptTimeoutMs: snmpAttemptMs(c.targets) + ATTEMPT_GRACE_MS };
+      const output = createSnmpOutput(
+        { id: plan.id, targets: c.targets.map(snmpTarget), enterpriseOid: c.enterprise_oid, relay: c.relay },
+        { log: deps.log },
+      );
+      return { policy, output };
     }
   }
 }

@@ -42,6 +42,7 @@ function channelTemplates(c: ChannelConfig): [ConfigPath, string][] {
     case 'log': return [[['template'], c.template]];
     case 'exec': return c.args.map((a, i): [ConfigPath, string] => [['args', i], a]);
     case 'email': return emailTemplateTexts(c);
+    case 'snmp': return [];
   }
 }
 

@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   ERR_SMTP_RECIPIENTS: 'no recipient was valid, or the server rejected every recipient',
   ERR_SMTP_PROTOCOL: 'the SMTP server sent an unexpected reply (retried)',
   ERR_EMAIL_RENDER: 'the email message could not be built',
+  ERR_TRAP_SEND: 'an outgoing trap or inform could not be sent (socket or name resolution error; retried)',
+  ERR_TRAP_TIMEOUT: 'an inform was not acknowledged within its timeout and retries (retried)',
+  ERR_TRAP_AUTH: 'an SNMPv3 receiver refused the user, its keys or its security level',
+  ERR_TRAP_RELAY: 'the original trap could not be relayed (a value its SMI type cannot encode)',
   ERR_DELIVERY_DEAD: 'a notification gave up after its maximum attempts or age',
 } as const;
 

@@ -3,7 +3,8 @@
  * builds notifications; the caller writes them to the outbox.
  */
 import type { Classified } from '../core/classification.js';
-import type { Notification } from '../core/notification.js';
+import type { TrapParts } from '../core/event.js';
+import { MAX_RELAY_VARBINDS, type Notification, type NotificationTrap } from '../core/notification.js';
 import type { RoutePolicy } from './policy.js';
 
 export interface RouterDeps {
@@ -28,6 +29,8 @@ export function createRouter(policy: RoutePolicy, deps: RouterDeps): Router {
       severity: c.severity,
       title: c.title,
       fields: c.fields,
+      source: event.peer.address,
+      ...(event.trap ? { trap: trapCopy(event.trap) } : {}),
     };
     return targets.map(({ channel, routeIndex }) => ({
       id: deps.newId(),
@@ -42,5 +45,23 @@ export function createRouter(policy: RoutePolicy, deps: RouterDeps): Router {
       items: [item],
       suppressed: 0,
     }));
+  };
+}
+
+/** A bounded copy of the original trap, kept so an snmp channel can relay it unchanged. */
+function trapCopy(t: TrapParts): NotificationTrap {
+  const kept = t.varbinds.slice(0, MAX_RELAY_VARBINDS).map((vb): NotificationTrap['varbinds'][number] => {
+    // `encoding` is set by the SNMP listener for OctetString/Opaque values (issue 4).
+    const encoding = (vb as { readonly encoding?: unknown }).encoding;
+    const base = { oid: vb.oid, type: vb.type, value: vb.value };
+    return encoding === 'hex' || encoding === 'text' ? { ...base, encoding } : base;
+  });
+  const uptime = (t as { readonly uptime?: unknown }).uptime;
+  return {
+    version: t.version,
+    trapOid: t.trapOid,
+    ...(typeof uptime === 'number' ? { uptime } : {}),
+    varbinds: kept,
+    ...(t.varbinds.length > kept.length ? { omitted: t.varbinds.length - kept.length } : {}),
   };
 }
