@@ -87,6 +87,7 @@ export function buildChannel(plan: ChannelPlan, deps: ChannelDeps): Channel {
           envAllow: c.env_allow,
           permanentExitCodes: new Set(c.permanent_exit_codes),
           maxOutputBytes: c.max_output,
+          maxProcesses: c.max_processes,
         },
         { log: deps.log, ...(deps.spawn ? { spawn: deps.spawn } : {}) },
       );

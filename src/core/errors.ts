@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   ERR_EXEC_SPAWN: 'the hook command could not be started (missing or not executable)',
   ERR_EXEC_EXIT: 'the hook command exited with a non-zero status',
   ERR_EXEC_SIGNAL: 'the hook command was ended by a signal',
+  ERR_EXEC_LIMIT: 'the hook held more processes than max_processes allows and was killed with its group',
   ERR_EXEC_ARG: 'a hook argument contained a NUL byte and cannot be passed',
   ERR_SMTP_CONNECT: 'an SMTP server could not be reached, timed out or dropped the connection (retried)',
   ERR_SMTP_TLS: 'TLS was required but not offered, the handshake failed or the server certificate was refused (retried)',

@@ -6,10 +6,11 @@
 import type { GatewayError } from './errors.js';
 import type { Notification } from './notification.js';
 
+/** `detail` says what the receiver answered or the program printed (bounded; for the log and history). */
 export type Delivery =
   | { readonly status: 'sent'; readonly detail?: string }
-  | { readonly status: 'retry'; readonly error: GatewayError; readonly retryAfterMs?: number }
-  | { readonly status: 'failed'; readonly error: GatewayError };
+  | { readonly status: 'retry'; readonly error: GatewayError; readonly retryAfterMs?: number; readonly detail?: string }
+  | { readonly status: 'failed'; readonly error: GatewayError; readonly detail?: string };
 
 export interface Output {
   readonly id: string;

@@ -33,7 +33,8 @@ export const execChannel = z.strictObject({
   env_allow: z.array(z.string()).default([]).meta({ description: "Names of eventgate's own environment variables passed through" }),
   permanent_exit_codes: z.array(z.number().int().min(1).max(255)).default([64, 65, 77, 78])
     .meta({ description: 'Exit codes that mean retrying cannot help; others are retried' }),
-  max_output: z.number().int().min(0).default(65536).meta({ description: 'Bytes of stdout/stderr kept for the log' }),
+  max_output: z.number().int().min(0).default(4096).meta({ description: 'Bytes of stdout and of stderr kept for the log and the delivery result; the rest is discarded' }),
+  max_processes: z.number().int().min(0).default(64).meta({ description: "Processes the hook's process group may hold at once; more and the group is killed (0 = no limit)" }),
   ...delivery,
 });
 

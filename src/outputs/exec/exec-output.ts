@@ -2,9 +2,13 @@
  * The `exec` output: runs a hook program with the notification. Never through a shell:
  * each `%Keyword%` argument becomes exactly one argv element. The notification goes to
  * stdin as JSON, key values into `EVENTGATE_*` variables of an otherwise clean environment.
- * The hook runs in its own process group, which is killed at the timeout and after exit.
+ * The hook runs in its own process group, which is killed at the timeout, after exit, and
+ * as soon as it holds more than `maxProcesses` processes. stdout and stderr are kept up to
+ * `maxOutputBytes` each (the rest is read and dropped, so memory stays flat whatever the
+ * hook writes) and reported in the log and in the delivery result.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { access, constants, stat } from 'node:fs/promises';
 import { GatewayError } from '../../core/errors.js';
 import type { Delivery, Output } from '../../core/output.js';
 import type { Notification } from '../../core/notification.js';
@@ -12,7 +16,10 @@ import type { Secret } from '../../core/secret.js';
 import { notificationData } from '../../core/template-data.js';
 import type { Template } from '../../core/template.js';
 import type { Logger } from '../../observe/logger.js';
+import { escapeControls } from '../../core/text.js';
 import { hookEnvironment } from './environment.js';
+import { capture, type Captured } from './capture.js';
+import { countProcessGroup } from './process-group.js';
 
 export type SpawnFn = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -26,9 +33,13 @@ export interface ExecOutputOptions {
   readonly envAllow: readonly string[];
   readonly permanentExitCodes: ReadonlySet<number>;
   readonly maxOutputBytes: number;
+  /** Processes the hook's group may hold at once (the hook included); 0 = no limit. */
+  readonly maxProcesses?: number;
 }
 
 const KILL_GRACE_MS = 2000;
+const WATCH_EVERY_MS = 100;
+const PIPE_DRAIN_MS = 1000;
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -39,22 +50,24 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Collects at most `max` bytes of a stream and discards the rest (the hook never blocks). */
-function capture(stream: NodeJS.ReadableStream | null, max: number): () => { text: string; truncated: boolean } {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  stream?.on('data', (c: Buffer) => {
-    if (size >= max) {
-      truncated = true;
-      return;
-    }
-    const part = c.subarray(0, max - size);
-    if (part.length < c.length) truncated = true;
-    chunks.push(part);
-    size += part.length;
-  });
-  return () => ({ text: Buffer.concat(chunks).toString('utf8'), truncated });
+/** One line for the log and the delivery result: the captured output, escaped. */
+function outputSummary(stdout: Captured, stderr: Captured): string {
+  const part = (name: string, c: Captured) => `${name}: "${escapeControls(c.text)}"${c.truncated ? ' (truncated)' : ''}`;
+  return [stdout.text || stdout.truncated ? part('stdout', stdout) : '', stderr.text || stderr.truncated ? part('stderr', stderr) : '']
+    .filter(Boolean).join('; ');
+}
+
+/** Says which of command and working directory is the problem behind a spawn error. */
+async function explainSpawnError(command: string, cwd: string, code: string | undefined): Promise<string> {
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
+    const dir = await stat(cwd).catch(() => undefined);
+    if (!dir?.isDirectory()) return `working directory ${cwd} does not exist or is not a directory`;
+    const file = await stat(command).catch(() => undefined);
+    if (!file) return `command ${command} does not exist`;
+    if (!file.isFile()) return `command ${command} is not a regular file`;
+    if (await access(command, constants.X_OK).then(() => false, () => true)) return `command ${command} is not executable`;
+  }
+  return `cannot run ${command}: ${code ?? 'unknown error'}`;
 }
 
 export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; spawn?: SpawnFn }): Output {
@@ -71,8 +84,11 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; s
     return new Promise<Delivery>((resolve) => {
       let settled = false;
       let timedOut = false;
+      let overLimit = false;
+      let spawnFailed = false;
+      const cwd = opts.cwd ?? '/';
       const child = spawn(opts.command, argv, {
-        cwd: opts.cwd ?? '/',
+        cwd,
         env: hookEnvironment(n, data, opts.env, opts.envAllow),
         detached: true, // own process group, so the timeout can end the hook and its children
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -85,6 +101,7 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; s
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearInterval(watch);
         signal.removeEventListener('abort', onAbort);
         resolve(d);
       };
@@ -96,6 +113,17 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; s
         timedOut = true;
         terminate();
       }, opts.timeoutMs);
+      const max = opts.maxProcesses ?? 0;
+      // A fork bomb gets no grace period: SIGKILL the whole group at once.
+      const watch = setInterval(() => {
+        if (max <= 0 || child.pid === undefined || overLimit) return;
+        void countProcessGroup(child.pid).then((n) => {
+          if (n === undefined || n <= max || settled) return;
+          overLimit = true;
+          killGroup(child, 'SIGKILL');
+        });
+      }, WATCH_EVERY_MS);
+      watch.unref();
       const onAbort = () => {
         timedOut = true;
         terminate();
@@ -104,8 +132,14 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; s
 
       child.on('error', (e: NodeJS.ErrnoException) => {
         const permanent = e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'ENOTDIR';
-        const error = new GatewayError('ERR_EXEC_SPAWN', `cannot run ${opts.command}: ${e.code ?? e.message}`, { retryable: !permanent, cause: e });
-        finish(permanent ? { status: 'failed', error } : { status: 'retry', error });
+        spawnFailed = true; // 'close' follows; the result is this error, once explained
+        out.stop();
+        err.stop();
+        void explainSpawnError(opts.command, cwd, e.code).then((message) => {
+          const error = new GatewayError('ERR_EXEC_SPAWN', message, { retryable: !permanent, cause: e });
+          log.error({ notification: n.id, code: e.code }, message);
+          finish(permanent ? { status: 'failed', error } : { status: 'retry', error });
+        });
       });
       child.stdin?.on('error', () => {
         // EPIPE: the hook does not read stdin. That is its choice, not a failure.
@@ -114,20 +148,38 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; s
       // Whatever the hook left running in its group ends with it; that also closes the pipes.
       child.on('exit', () => killGroup(child, 'SIGKILL'));
       child.on('close', (code, sig) => {
-        const output = { stdout: out(), stderr: err() };
-        if (timedOut) {
-          finish({ status: 'retry', error: new GatewayError('ERR_OUTPUT_TIMEOUT', `hook did not finish within ${opts.timeoutMs} ms; killed`) });
-        } else if (code === 0) {
-          log.debug({ notification: n.id, hook: output }, 'hook succeeded');
-          finish({ status: 'sent', detail: 'exit 0' });
-        } else if (sig) {
-          finish({ status: 'retry', error: new GatewayError('ERR_EXEC_SIGNAL', `hook ended by ${sig}`) });
-        } else {
-          log.warn({ notification: n.id, exitCode: code, hook: output }, 'hook failed');
-          const error = new GatewayError('ERR_EXEC_EXIT', `hook exited with status ${code}`, { retryable: !opts.permanentExitCodes.has(code ?? -1) });
-          finish(opts.permanentExitCodes.has(code ?? -1) ? { status: 'failed', error } : { status: 'retry', error });
-        }
+        if (spawnFailed) return;
+        // The pipes close when the last holder exits; one that left the group gets a second.
+        const drained = Promise.all([out.done, err.done]);
+        const bound = setTimeout(() => { out.stop(); err.stop(); }, PIPE_DRAIN_MS);
+        void drained.then(() => {
+          clearTimeout(bound);
+          settle(code, sig);
+        });
       });
+      const settle = (code: number | null, sig: NodeJS.Signals | null) => {
+        const output = outputSummary(out.read(), err.read());
+        const detail = (what: string) => (output ? `${what}; ${output}` : what);
+        const fields = { notification: n.id, exitCode: code, signal: sig, hook: { output } };
+        if (overLimit) {
+          log.warn(fields, 'hook exceeded its process limit; killed');
+          finish({ status: 'failed', error: new GatewayError('ERR_EXEC_LIMIT', `hook group held more than ${max} processes; killed`), detail: detail('killed') });
+        } else if (timedOut) {
+          log.warn(fields, 'hook timed out; killed');
+          finish({ status: 'retry', error: new GatewayError('ERR_OUTPUT_TIMEOUT', `hook did not finish within ${opts.timeoutMs} ms; killed`), detail: detail('killed') });
+        } else if (code === 0) {
+          log.debug(fields, 'hook succeeded');
+          finish({ status: 'sent', detail: detail('exit 0') });
+        } else if (sig) {
+          log.warn(fields, 'hook ended by a signal');
+          finish({ status: 'retry', error: new GatewayError('ERR_EXEC_SIGNAL', `hook ended by ${sig}`), detail: detail(String(sig)) });
+        } else {
+          log.warn(fields, 'hook failed');
+          const permanent = opts.permanentExitCodes.has(code ?? -1);
+          const error = new GatewayError('ERR_EXEC_EXIT', `hook exited with status ${code}`, { retryable: !permanent });
+          finish(permanent ? { status: 'failed', error, detail: detail(`exit ${code}`) } : { status: 'retry', error, detail: detail(`exit ${code}`) });
+        }
+      };
     });
   }
 
