@@ -33,15 +33,31 @@ export const NOTIFICATION_ARCS: Readonly<Record<string, number>> = {
 };
 export const RECOVERY_ARC = 7;
 
-/** The objects of every notification, in OBJECTS order: [name, arc under `<enterprise>.1`, SIZE]. */
-const TEXT_OBJECTS = {
-  eventId: [1, 64], notificationId: [2, 64], category: [3, 64], host: [5, 255], source: [6, 64], product: [7, 255],
-  title: [8, 255], message: [9, 1024], computerName: [12, 255], virusName: [13, 255], infectedObject: [14, 1024],
-  program: [15, 255], scanner: [16, 255], errorDescription: [17, 1024], rule: [18, 64],
-} as const;
-const SEVERITY_ARC = 4;
-const TIME_ARC = 10;
-const COUNT_ARC = 11;
+type ObjectKind = 'text' | 'severity' | 'time' | 'count';
+
+/** Every object of every notification, in OBJECTS order: its arc under `<enterprise>.1` and, for text, its SIZE. */
+export const MIB_OBJECTS = [
+  { name: 'egEventId', arc: 1, kind: 'text', size: 64 },
+  { name: 'egNotificationId', arc: 2, kind: 'text', size: 64 },
+  { name: 'egCategory', arc: 3, kind: 'text', size: 64 },
+  { name: 'egSeverity', arc: 4, kind: 'severity' },
+  { name: 'egHost', arc: 5, kind: 'text', size: 255 },
+  { name: 'egSourceAddress', arc: 6, kind: 'text', size: 64 },
+  { name: 'egProduct', arc: 7, kind: 'text', size: 255 },
+  { name: 'egTitle', arc: 8, kind: 'text', size: 255 },
+  { name: 'egMessage', arc: 9, kind: 'text', size: 1024 },
+  { name: 'egTime', arc: 10, kind: 'time' },
+  { name: 'egCount', arc: 11, kind: 'count' },
+  { name: 'egComputerName', arc: 12, kind: 'text', size: 255 },
+  { name: 'egVirusName', arc: 13, kind: 'text', size: 255 },
+  { name: 'egInfectedObject', arc: 14, kind: 'text', size: 1024 },
+  { name: 'egProgram', arc: 15, kind: 'text', size: 255 },
+  { name: 'egScanner', arc: 16, kind: 'text', size: 255 },
+  { name: 'egErrorDescription', arc: 17, kind: 'text', size: 1024 },
+  { name: 'egRule', arc: 18, kind: 'text', size: 64 },
+] as const satisfies readonly { name: string; arc: number; kind: ObjectKind; size?: number }[];
+
+type MibObjectName = (typeof MIB_OBJECTS)[number]['name'];
 
 const ELLIPSIS = Buffer.from('…', 'utf8');
 
@@ -83,32 +99,31 @@ export function notificationOid(enterprise: string, n: Pick<Notification, 'kind'
 export function eventgateNotification(n: Notification, enterprise: string): SnmpNotification {
   const item = n.items[0];
   const f = item?.fields ?? {};
-  const text: Record<keyof typeof TEXT_OBJECTS, string> = {
-    eventId: item?.eventId ?? '',
-    notificationId: n.id,
-    category: n.category,
-    host: item?.host ?? '',
-    source: item?.source ?? '',
-    product: f.Product ?? '',
-    title: n.title,
-    message: item?.message ?? '',
-    computerName: f.ComputerName ?? '',
-    virusName: f.VirusName ?? '',
-    infectedObject: f.InfectedObject ?? '',
-    program: f.ProgramName ?? '',
-    scanner: f.Scanner ?? '',
-    errorDescription: f.ErrorDescription ?? '',
-    rule: item?.ruleId ?? '',
+  const text: Partial<Record<MibObjectName, string>> = {
+    egEventId: item?.eventId,
+    egNotificationId: n.id,
+    egCategory: n.category,
+    egHost: item?.host,
+    egSourceAddress: item?.source,
+    egProduct: f.Product,
+    egTitle: n.title,
+    egMessage: item?.message,
+    egComputerName: f.ComputerName,
+    egVirusName: f.VirusName,
+    egInfectedObject: f.InfectedObject,
+    egProgram: f.ProgramName,
+    egScanner: f.Scanner,
+    egErrorDescription: f.ErrorDescription,
+    egRule: item?.ruleId ?? undefined,
   };
-  const obj = (arc: number) => `${enterprise}.1.${arc}.0`;
-  const str = (k: keyof typeof TEXT_OBJECTS): SnmpVarbind => ({ oid: obj(TEXT_OBJECTS[k][0]), type: SMI.OctetString, value: mibText(text[k], TEXT_OBJECTS[k][1]) });
-  const varbinds: SnmpVarbind[] = [
-    str('eventId'), str('notificationId'), str('category'),
-    { oid: obj(SEVERITY_ARC), type: SMI.Integer, value: SEVERITIES.indexOf(n.severity) + 1 },
-    str('host'), str('source'), str('product'), str('title'), str('message'),
-    { oid: obj(TIME_ARC), type: SMI.OctetString, value: dateAndTime(item?.receivedAt ?? n.createdAt) },
-    { oid: obj(COUNT_ARC), type: SMI.Gauge32, value: Math.min(0xffffffff, n.items.length + n.suppressed) },
-    str('computerName'), str('virusName'), str('infectedObject'), str('program'), str('scanner'), str('errorDescription'), str('rule'),
-  ];
+  const varbinds = MIB_OBJECTS.map((o): SnmpVarbind => {
+    const oid = `${enterprise}.1.${o.arc}.0`;
+    switch (o.kind) {
+      case 'severity': return { oid, type: SMI.Integer, value: SEVERITIES.indexOf(n.severity) + 1 };
+      case 'time': return { oid, type: SMI.OctetString, value: dateAndTime(item?.receivedAt ?? n.createdAt) };
+      case 'count': return { oid, type: SMI.Gauge32, value: Math.min(0xffffffff, n.items.length + n.suppressed) };
+      case 'text': return { oid, type: SMI.OctetString, value: mibText(text[o.name] ?? '', o.size) };
+    }
+  });
   return { trapOid: notificationOid(enterprise, n), varbinds };
 }
