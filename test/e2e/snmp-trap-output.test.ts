@@ -7,10 +7,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
+import { ROOT, runCli, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
 import { freeUdpPort, startSnmptrapd, TRAP_ENGINE_ID, V3_USER, type Snmptrapd } from '../helpers/snmptrapd.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
+
+const ENV = { EG_COMMUNITY: 'public', EG_V3_AUTH: V3_USER.auth, EG_V3_PRIV: V3_USER.priv };
 
 describe('syslog in, SNMP notifications out to snmptrapd', () => {
   const cleanups: (() => void)[] = [];
@@ -83,5 +85,14 @@ log: { level: debug }
       assert.match(e, /EVENTGATE-MIB::egRule\.0 = STRING: generic-virus-found/);
       assert.doesNotMatch(e, /EVENTGATE-MIB::\d|enterprises\.99999/, 'no varbind left numeric');
     }
+  });
+
+  it('eventgate test-notify sends through the same output and says what each target did', async () => {
+    const r = await runCli(['test-notify', 'noc', '--config', gw.configPath], { env: ENV, timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const m = /sending test notification (\S+) through snmp channel "noc"/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.match(r.stdout, /delivered: 4 of 4 targets: .* v2c trap sent; .* v2c inform acked; .* v3 inform acked; .* v3 trap sent/);
+    await waitFor(() => trapd.entries().filter((e) => e.includes(m[1]!)).length === 4, 'the test notification at snmptrapd', 10_000);
   });
 });
