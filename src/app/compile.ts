@@ -12,6 +12,7 @@ import type { Severity } from '../core/severity.js';
 import { compileTemplate, isTemplateError, type Template } from '../core/template.js';
 import { compileRoutes, type RoutePolicy } from '../route/policy.js';
 import { checkEmailChannel, emailTemplateTexts } from './compile-email.js';
+import { compileSyslogListeners, type SyslogListenerPlan } from './syslog-listeners.js';
 
 export interface ChannelPlan {
   readonly id: string;
@@ -32,6 +33,8 @@ export interface GatewayPlan {
   readonly keywords: ReadonlySet<string>;
   /** Not errors, but worth saying (`eventgate check` prints them). */
   readonly warnings: readonly ConfigIssue[];
+  /** Syslog listeners with their allow-lists checked and TLS files read. */
+  readonly syslogListeners: readonly SyslogListenerPlan[];
 }
 
 export type CompileResult = { ok: true; plan: GatewayPlan } | { ok: false; issues: ConfigIssue[] };
@@ -76,6 +79,9 @@ export function compilePlan(loaded: LoadedConfig): CompileResult {
   const { policy, problems: routeProblems } = compileRoutes(loaded.config.routes, minSeverity);
   for (const p of routeProblems) issues.push(issueAt(main, p.path, p.message));
 
+  const listeners = compileSyslogListeners(loaded);
+  issues.push(...listeners.issues);
+
   if (issues.length) return { ok: false, issues: sortIssues(issues) };
-  return { ok: true, plan: { loaded, rules, classifier: createClassifier(rules), policy, channels, keywords, warnings: sortIssues(warnings) } };
+  return { ok: true, plan: { loaded, rules, classifier: createClassifier(rules), policy, channels, keywords, warnings: sortIssues(warnings), syslogListeners: listeners.plans } };
 }

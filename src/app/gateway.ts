@@ -10,7 +10,6 @@ import { createUlidFactory } from '../core/ids.js';
 import type { Classified } from '../core/classification.js';
 import type { Notification } from '../core/notification.js';
 import type { BoundAddress, Listener, ListenerContext } from '../listeners/listener.js';
-import { createUdpSyslogListener } from '../listeners/syslog/udp.js';
 import type { Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { createRateLimitedWarn } from '../observe/rate-limited.js';
@@ -19,10 +18,10 @@ import type { SpawnFn } from '../outputs/exec/exec-output.js';
 import { createRouter } from '../route/router.js';
 import { createMemoryOutbox } from '../store/outbox-memory.js';
 import type { Outbox } from '../store/outbox.js';
-import type { SyslogListenerConfig } from '../config/schema/listeners.js';
 import { buildChannel } from './channels.js';
 import type { GatewayPlan } from './compile.js';
 import { createPipeline, type Pipeline, type Stages } from './pipeline.js';
+import { createSyslogListener, refreshSyslogListener, type SyslogListenerPlan } from './syslog-listeners.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -49,10 +48,6 @@ export interface Gateway {
 interface ListenerEntry {
   readonly listener: Listener;
   readonly fingerprint: string;
-}
-
-function listenerId(l: SyslogListenerConfig): string {
-  return l.id ?? `syslog-${l.protocol}-${l.port}`;
 }
 
 export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gateway {
@@ -102,14 +97,16 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     newId,
     warn: createRateLimitedWarn(log, clock),
     emit: (event) => pipeline.emit(event),
+    hasRoom: () => pipeline.hasRoom(),
+    onDrain: (fn) => pipeline.onDrain(fn),
   };
 
-  function createListener(l: SyslogListenerConfig): Listener {
-    return createUdpSyslogListener(listenerCtx, { id: listenerId(l), address: l.address, port: l.port, receiveBufferBytes: l.receive_buffer_size });
+  function createListener(l: SyslogListenerPlan): Listener {
+    return createSyslogListener(listenerCtx, l);
   }
 
-  function wanted(p: GatewayPlan): Map<string, { config: SyslogListenerConfig; fingerprint: string }> {
-    return new Map(p.loaded.config.listeners.syslog.map((l) => [listenerId(l), { config: l, fingerprint: JSON.stringify(l) }]));
+  function wanted(p: GatewayPlan): Map<string, SyslogListenerPlan> {
+    return new Map(p.syslogListeners.map((l) => [l.id, l]));
   }
 
   async function stopListeners(entries: Iterable<ListenerEntry>): Promise<void> {
@@ -126,7 +123,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       const started = new Map<string, ListenerEntry>();
       try {
         for (const [id, w] of wanted(plan)) {
-          const listener = createListener(w.config);
+          const listener = createListener(w);
           await listener.start();
           started.set(id, { listener, fingerprint: w.fingerprint });
         }
@@ -143,13 +140,16 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       const keep = new Map<string, ListenerEntry>();
       const gone: ListenerEntry[] = [];
       for (const [id, entry] of listeners) {
-        if (want.get(id)?.fingerprint === entry.fingerprint) keep.set(id, entry);
-        else gone.push(entry);
+        const w = want.get(id);
+        if (w?.fingerprint === entry.fingerprint) {
+          refreshSyslogListener(entry.listener, w);
+          keep.set(id, entry);
+        } else gone.push(entry);
       }
       await stopListeners(gone);
       for (const [id, w] of want) {
         if (keep.has(id)) continue;
-        const listener = createListener(w.config);
+        const listener = createListener(w);
         try {
           await listener.start();
           keep.set(id, { listener, fingerprint: w.fingerprint });

@@ -28,6 +28,13 @@ export interface PipelineDeps {
 
 export interface Pipeline {
   emit(event: GatewayEvent): boolean;
+  /** True while `emit` would accept an event (stream listeners check before each frame). */
+  hasRoom(): boolean;
+  /**
+   * Calls `fn` once when the queue has drained to half its capacity or less (at once if it
+   * already has): how a paused TCP connection learns it may read again.
+   */
+  onDrain(fn: () => void): void;
   /** Replaces the stages (config reload); events already queued use the new ones. */
   swap(stages: Stages): void;
   /** Resolves once everything queued so far has been processed. */
@@ -43,6 +50,8 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   let head = 0;
   let scheduled = false;
   const waiters: (() => void)[] = [];
+  let drainWaiters: (() => void)[] = [];
+  const lowWater = Math.floor(deps.capacity / 2);
   const log = deps.log.child({ component: 'pipeline' });
 
   function process(event: GatewayEvent): void {
@@ -81,6 +90,19 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
     } else {
       schedule();
     }
+    if (drainWaiters.length && queue.length - head <= lowWater) notifyDrained();
+  }
+
+  function notifyDrained(): void {
+    const ws = drainWaiters;
+    drainWaiters = [];
+    for (const w of ws) {
+      try {
+        w();
+      } catch (err) {
+        log.error({ err }, 'a drain callback failed');
+      }
+    }
   }
 
   function schedule(): void {
@@ -95,6 +117,11 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
       queue.push(event);
       schedule();
       return true;
+    },
+    hasRoom: () => queue.length - head < deps.capacity,
+    onDrain(fn) {
+      if (queue.length - head <= lowWater) queueMicrotask(fn);
+      else drainWaiters.push(fn);
     },
     swap(next) {
       stages = next;

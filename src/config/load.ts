@@ -218,7 +218,8 @@ function crossCheck(
     const id = l.id ?? `syslog-${l.protocol}-${l.port}`;
     if (listenerIds.has(id)) issues.push(issueAt(main, ['listeners', 'syslog', i, 'id'], `duplicate listener id "${id}"`));
     listenerIds.set(id, i);
-    const endpoint = `${l.protocol}/${l.address}/${l.port}`;
+    // tcp and tls listeners share the TCP port space.
+    const endpoint = `${l.protocol === 'udp' ? 'udp' : 'tcp'}/${l.address}/${l.port}`;
     if (l.port !== 0 && ports.has(endpoint)) issues.push(issueAt(main, ['listeners', 'syslog', i, 'port'], `port ${l.port}/${l.protocol} is already used by listener ${ports.get(endpoint)}`));
     ports.set(endpoint, i);
   });

@@ -17,6 +17,10 @@ export interface ListenerContext {
   newId(): string;
   /** Hands an event to the pipeline. Returns false when the ingest queue is full (event dropped). */
   emit(event: GatewayEvent): boolean;
+  /** True while `emit` would accept an event; stream listeners stop reading when false. */
+  hasRoom(): boolean;
+  /** Calls `fn` once when the ingest queue has room again (for resuming paused sockets). */
+  onDrain(fn: () => void): void;
 }
 
 export interface BoundAddress {

@@ -4,7 +4,9 @@
  */
 import type { GatewayEvent, Peer } from '../../core/event.js';
 import type { ListenerContext } from '../listener.js';
+import type { Decoder } from './charset.js';
 import { parseSyslog } from './parse.js';
+import { parsePayload } from './payload/index.js';
 
 /**
  * Builds the event for one received message; undefined for an empty one. Pure apart from
@@ -12,10 +14,11 @@ import { parseSyslog } from './parse.js';
  */
 export function syslogEvent(
   bytes: Uint8Array,
-  o: { id: string; now: number; listener: string; peer: Peer },
+  o: { id: string; now: number; listener: string; peer: Peer; decode?: Decoder },
 ): { event: GatewayEvent; problem?: string } | undefined {
-  const parsed = parseSyslog(bytes, o.now);
+  const parsed = parseSyslog(bytes, o.now, o.decode);
   if (!parsed) return undefined;
+  const payload = parsePayload(parsed.message);
   const event: GatewayEvent = {
     id: o.id,
     receivedAt: o.now,
@@ -24,7 +27,7 @@ export function syslogEvent(
     peer: o.peer,
     host: parsed.parts.hostname ?? o.peer.address,
     message: parsed.message,
-    syslog: parsed.parts,
+    syslog: payload ? { ...parsed.parts, payload } : parsed.parts,
     raw: bytes,
   };
   return parsed.problem ? { event, problem: parsed.problem } : { event };
@@ -34,13 +37,13 @@ export function syslogEvent(
  * Parses one message and emits it. Counts received, parsed, malformed and dropped; an empty
  * message is dropped, every other one becomes an event (malformed parts kept as text).
  */
-export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Uint8Array, peer: Peer): void {
+export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Uint8Array, peer: Peer, decode?: Decoder): void {
   const { metrics } = ctx;
   metrics.received.inc({ listener: listenerId });
   const now = ctx.clock.now();
   let built;
   try {
-    built = syslogEvent(bytes, { id: ctx.newId(), now, listener: listenerId, peer });
+    built = syslogEvent(bytes, { id: ctx.newId(), now, listener: listenerId, peer, ...(decode ? { decode } : {}) });
   } catch (err) {
     // The parser is total by design; this is a bug guard so a socket handler never throws.
     metrics.dropped.inc({ listener: listenerId, reason: 'parser_error' });
@@ -54,6 +57,7 @@ export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Ui
   }
   const { event, problem } = built;
   metrics.parsed.inc({ listener: listenerId, format: event.syslog!.format });
+  if (event.syslog!.payload) metrics.payloads.inc({ listener: listenerId, format: event.syslog!.payload.format });
   if (problem) {
     metrics.malformed.inc({ listener: listenerId, reason: event.syslog!.format === 'raw' ? 'no_pri' : 'header' });
     ctx.warn('ERR_SYSLOG_MALFORMED', 'syslog message partly malformed; kept', { listener: listenerId, peer: peer.address, problem });

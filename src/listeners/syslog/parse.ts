@@ -31,9 +31,12 @@ function trimEnd(text: string): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
-/** Parses one syslog message. Returns undefined only for an empty message. */
-export function parseSyslog(bytes: Uint8Array, now: number): ParsedSyslog | undefined {
-  const text = trimEnd(decodeUtf8(bytes));
+/**
+ * Parses one syslog message. Returns undefined only for an empty message. `decode` turns
+ * the bytes into text (default UTF-8 with U+FFFD; a listener may set another charset).
+ */
+export function parseSyslog(bytes: Uint8Array, now: number, decode: (b: Uint8Array) => string = decodeUtf8): ParsedSyslog | undefined {
+  const text = trimEnd(decode(bytes));
   if (text.length === 0) return undefined;
   const pri = parsePri(text);
   if (!pri) {

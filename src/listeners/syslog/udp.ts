@@ -1,12 +1,15 @@
 /**
  * Syslog over UDP (RFC 5426) on node:dgram. One datagram is one message. Binds `::`
  * dual-stack by default (IPv4 peers appear as IPv4 after normalization) and falls back to
- * 0.0.0.0 where IPv6 is unavailable. Socket errors are logged, never thrown.
+ * 0.0.0.0 where IPv6 is unavailable. Datagrams from sources outside the allow-list or over
+ * their rate limit are counted and dropped. Socket errors are logged, never thrown.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { normalizeAddress } from '../../core/net.js';
+import type { AllowList } from '../access.js';
 import type { BoundAddress, Listener, ListenerContext } from '../listener.js';
+import type { Decoder } from './charset.js';
 import { ingestSyslog } from './normalize.js';
 
 export interface UdpSyslogOptions {
@@ -14,11 +17,17 @@ export interface UdpSyslogOptions {
   readonly address: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
+  /** Defaults: everyone allowed, no rate limit, UTF-8. */
+  readonly allow?: AllowList;
+  readonly rateLimit?: (source: string, nowMs: number) => boolean;
+  readonly decode?: Decoder;
 }
 
 export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOptions): Listener {
   let socket: Socket | undefined;
-  const log = ctx.log.child({ component: 'syslog', listener: opts.id });
+  const listener = opts.id;
+  const log = ctx.log.child({ component: 'syslog', listener });
+  const { metrics } = ctx;
 
   async function bind(address: string): Promise<Socket> {
     const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false });
@@ -32,8 +41,24 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
     return s;
   }
 
+  function onMessage(msg: Buffer, address: string, port: number): void {
+    if (opts.allow && !opts.allow(address)) {
+      metrics.received.inc({ listener });
+      metrics.dropped.inc({ listener, reason: 'not_allowed' });
+      ctx.warn('ERR_SOURCE_REFUSED', 'syslog datagram from a source outside the allow-list dropped', { listener, peer: address });
+      return;
+    }
+    if (opts.rateLimit && !opts.rateLimit(address, ctx.clock.monotonic())) {
+      metrics.received.inc({ listener });
+      metrics.dropped.inc({ listener, reason: 'rate_limited' });
+      ctx.warn('ERR_SOURCE_RATE_LIMITED', 'syslog source over its rate limit; messages dropped', { listener, peer: address });
+      return;
+    }
+    ingestSyslog(ctx, listener, msg, { address, port, transport: 'udp' }, opts.decode);
+  }
+
   return {
-    id: opts.id,
+    id: listener,
     async start() {
       try {
         socket = await bind(opts.address);
@@ -48,9 +73,13 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
       } catch (err) {
         log.warn({ err }, 'could not set the receive buffer size');
       }
-      socket.on('error', (err) => ctx.warn('ERR_LISTENER_SOCKET', 'syslog socket error', { listener: opts.id, err }));
+      socket.on('error', (err) => ctx.warn('ERR_LISTENER_SOCKET', 'syslog socket error', { listener, err }));
       socket.on('message', (msg, rinfo) => {
-        ingestSyslog(ctx, opts.id, msg, { address: normalizeAddress(rinfo.address), port: rinfo.port, transport: 'udp' });
+        try {
+          onMessage(msg, normalizeAddress(rinfo.address), rinfo.port);
+        } catch (err) {
+          log.error({ err }, 'syslog datagram handler failed');
+        }
       });
       const a = socket.address();
       log.info({ address: a.address, port: a.port, receiveBuffer: socket.getRecvBufferSize() }, 'syslog udp listener started');
