@@ -64,6 +64,8 @@ export function createFramer(maxFrame: number): Framer {
     }
     total -= n;
     scanned = 0;
+    countAt = 0;
+    countValue = 0;
     // Copy so a small frame does not pin a large socket chunk in memory.
     return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, n);
   }
@@ -94,26 +96,35 @@ export function createFramer(maxFrame: number): Framer {
     chunks.length = 0;
     offset = 0;
     total = 0;
+    countAt = 0;
+    countValue = 0;
     return { kind: 'error', reason, detail };
   }
+
+  // Progress of an octet count being read, so a count arriving byte by byte is scanned once.
+  let countAt = 0;
+  let countValue = 0;
 
   /**
    * Reads an octet count at the front. Returns the count and header length, 'more' when
    * the count is not complete yet, 'lf' when the digits turn out to start a plain line,
-   * or an error. Overflow-safe: parsing stops as soon as the value exceeds maxFrame.
+   * or an error. Overflow-safe: the value is capped just above maxFrame while scanning.
    */
   function readCount(): { count: number; header: number } | 'more' | 'lf' | FrameResult {
-    let value = 0;
-    for (let i = 0; ; i++) {
-      if (i >= total) return 'more';
-      const c = byteAt(i);
+    for (; ; countAt++) {
+      if (countAt >= total) {
+        // A run of digits longer than any frame is oversize whatever follows it.
+        if (countAt > maxFrame) return fail('oversize', `octet count or line longer than ${maxFrame} bytes`);
+        return 'more';
+      }
+      const c = byteAt(countAt);
       if (c === SP) {
-        if (value === 0) return fail('bad_count', 'octet count 0');
-        return { count: value, header: i + 1 };
+        if (countValue > maxFrame) return fail('oversize', `octet count exceeds ${maxFrame} bytes`);
+        if (countValue === 0) return fail('bad_count', 'octet count 0');
+        return { count: countValue, header: countAt + 1 };
       }
       if (!isDigit(c)) return 'lf';
-      value = value * 10 + (c - 0x30);
-      if (value > maxFrame) return fail('oversize', `octet count exceeds ${maxFrame} bytes`);
+      countValue = Math.min(maxFrame + 1, countValue * 10 + (c - 0x30));
     }
   }
 
@@ -134,6 +145,13 @@ export function createFramer(maxFrame: number): Framer {
       if (failed || chunk.length === 0) return;
       chunks.push(chunk);
       total += chunk.length;
+      // A sender trickling tiny chunks would make every lookup walk a long list: coalesce.
+      if (chunks.length > 64) {
+        const all = Buffer.concat([chunks[0]!.subarray(offset), ...chunks.slice(1)], total);
+        chunks.length = 0;
+        chunks.push(all);
+        offset = 0;
+      }
     },
     next() {
       for (;;) {

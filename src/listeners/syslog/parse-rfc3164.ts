@@ -52,7 +52,8 @@ export function parseRfc3164(rest: string, now: number): Rfc3164Parts {
   }
   const tail = rest.slice(pos);
   const tag = TAG.exec(tail);
-  if (tag) {
+  // `host CEF:0|...` and `host LEEF:1.0|...` carry no tag: the payload starts right there.
+  if (tag && !((tag[1] === 'CEF' || tag[1] === 'LEEF') && /^(?:CEF|LEEF): ?\d/.test(tail))) {
     out.appName = tag[1]!;
     if (tag[2] !== undefined && tag[2] !== '') out.procId = tag[2];
     out.message = tail.slice(tag[0].length);
