@@ -29,6 +29,7 @@ export function serveConnection(ctx: ListenerContext, opts: ConnectionOptions, s
   const framer = createFramer(opts.maxFrame);
   let paused = false;
   let ended = false;
+  let finished = false;
   let closed = false;
 
   function frame(bytes: Buffer): void {
@@ -55,25 +56,30 @@ export function serveConnection(ctx: ListenerContext, opts: ConnectionOptions, s
     socket.destroy();
   }
 
-  function pause(): void {
+  /** Stops reading until the pipeline has room again; frames already read stay in the framer. */
+  function waitForRoom(): void {
     paused = true;
-    socket.pause();
-    if (opts.idleTimeoutMs > 0) socket.setTimeout(0);
+    if (!closed) {
+      socket.pause();
+      if (opts.idleTimeoutMs > 0) socket.setTimeout(0);
+    }
     ctx.onDrain(() => {
       paused = false;
-      if (closed) return;
-      if (opts.idleTimeoutMs > 0) socket.setTimeout(opts.idleTimeoutMs);
+      if (!closed && opts.idleTimeoutMs > 0) socket.setTimeout(opts.idleTimeoutMs);
       pump();
       if (!paused && !closed) socket.resume();
     });
   }
 
-  /** Hands complete frames to the pipeline while it has room. */
+  /**
+   * Hands complete frames to the pipeline while it has room. Runs on after the socket has
+   * closed too, so frames read before a clean end are never lost to backpressure.
+   */
   function pump(): void {
     try {
-      while (!closed) {
+      for (;;) {
         if (!ctx.hasRoom()) {
-          if (!paused) pause();
+          if (!paused) waitForRoom();
           return;
         }
         const r = framer.next();
@@ -81,11 +87,11 @@ export function serveConnection(ctx: ListenerContext, opts: ConnectionOptions, s
         if (r.kind === 'error') return failed(r);
         frame(r.bytes);
       }
-      if (ended && !closed) {
+      if (ended && !finished) {
+        finished = true;
         const last = framer.end();
         if (last?.kind === 'error') return failed(last);
         if (last) frame(last.bytes);
-        socket.end();
       }
     } catch (err) {
       // Parsing is total and ingest counts its own failures; this guards the socket handler.
@@ -98,6 +104,7 @@ export function serveConnection(ctx: ListenerContext, opts: ConnectionOptions, s
     framer.push(chunk);
     if (!paused) pump();
   });
+  // A clean end: the last line may lack its LF. (A reset drops an incomplete frame.)
   socket.on('end', () => {
     ended = true;
     if (!paused) pump();

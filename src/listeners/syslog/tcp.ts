@@ -71,57 +71,35 @@ export function createStreamSyslogListener(ctx: ListenerContext, opts: StreamSys
 
   /**
    * A tls.Server that never listens: accepted sockets are handed to it, so Node does the
-   * handshake, its timeout and the client-certificate check, and `setSecureContext` swaps
-   * certificates for new connections. A socket that closes before `secureConnection` or a
-   * `tlsClientError` was refused after the handshake (a client certificate not accepted) or
-   * gave up; it is counted as `handshake_aborted`.
+   * handshake and its timeout, and `setSecureContext` swaps certificates for new
+   * connections. Every handshake ends in `secureConnection` or `tlsClientError`. The client
+   * certificate is checked here (`rejectUnauthorized` off, `authorized` read) so that a
+   * refused certificate is counted and logged like any other refusal.
    */
-  const pendingTls = new Map<string, { settled: boolean }>();
-  const connKey = (address: string | undefined, port: number | undefined) => `${normalizeAddress(address ?? '')}|${port ?? 0}`;
-
   function createTlsServer(t: StreamTlsOptions): TlsServer {
     const s = createTlsServerRaw({
       ...t.context,
       requestCert: t.requestCert,
-      rejectUnauthorized: t.requestCert,
+      rejectUnauthorized: false,
       handshakeTimeout: t.handshakeTimeoutMs,
     });
-    const settle = (sock: TLSSocket) => {
-      const state = pendingTls.get(connKey(sock.remoteAddress, sock.remotePort));
-      if (state) state.settled = true;
-    };
     s.on('tlsClientError', (err: NodeJS.ErrnoException, sock: TLSSocket) => {
-      settle(sock);
       const reason = err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'handshake_timeout' : 'handshake';
       metrics.connectionsRejected.inc({ listener, reason });
       ctx.warn('ERR_TLS_HANDSHAKE', 'TLS handshake with a syslog sender failed', { listener, peer: normalizeAddress(sock.remoteAddress ?? ''), reason, tlsError: err.code });
       sock.destroy();
     });
     s.on('secureConnection', (sock: TLSSocket) => {
-      settle(sock);
       const address = normalizeAddress(sock.remoteAddress ?? '');
       if (t.requestCert && !sock.authorized) {
         metrics.connectionsRejected.inc({ listener, reason: 'client_certificate' });
-        ctx.warn('ERR_TLS_HANDSHAKE', 'syslog client certificate not accepted', { listener, peer: address, tlsError: String(sock.authorizationError) });
+        ctx.warn('ERR_TLS_HANDSHAKE', 'syslog client certificate not accepted', { listener, peer: address, reason: 'client_certificate', tlsError: String(sock.authorizationError) });
         return void sock.destroy();
       }
       metrics.connectionsAccepted.inc({ listener });
       serveConnection(ctx, connectionOptions, sock, { address, port: sock.remotePort ?? 0, transport: 'tls' });
     });
     return s;
-  }
-
-  function startTls(raw: Socket, address: string, port: number): void {
-    const key = connKey(address, port);
-    const state = { settled: false };
-    pendingTls.set(key, state);
-    raw.once('close', () => {
-      if (pendingTls.get(key) === state) pendingTls.delete(key);
-      if (state.settled) return;
-      metrics.connectionsRejected.inc({ listener, reason: 'handshake_aborted' });
-      ctx.warn('ERR_TLS_HANDSHAKE', 'syslog connection closed before its TLS handshake completed', { listener, peer: address });
-    });
-    tlsServer!.emit('connection', raw);
   }
 
   const connectionOptions = {
@@ -143,13 +121,13 @@ export function createStreamSyslogListener(ctx: ListenerContext, opts: StreamSys
     if ((perSource.get(address) ?? 0) >= opts.maxConnectionsPerSource) return refuse(socket, address, 'max_connections_per_source');
     track(socket, address);
     socket.on('error', () => {}); // reported by the TLS layer or the connection
-    if (tlsServer) return startTls(socket, address, port);
+    if (tlsServer) return void tlsServer.emit('connection', socket);
     metrics.connectionsAccepted.inc({ listener });
     serveConnection(ctx, connectionOptions, socket, { address, port, transport: 'tcp' });
   }
 
   async function bind(address: string): Promise<Server> {
-    const s = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => {
+    const s = createServer({ pauseOnConnect: true }, (socket) => {
       try {
         onConnection(socket);
       } catch (err) {
