@@ -19,6 +19,7 @@ export function createMetrics() {
     frameOversize: counter('eventgate_syslog_frame_oversize_total', 'TCP/TLS syslog frames over max_frame (the connection is closed)', ['listener'] as const),
     connectionsAccepted: counter('eventgate_syslog_connections_accepted_total', 'TCP/TLS syslog connections accepted (TLS: handshake done)', ['listener'] as const),
     connectionsRejected: counter('eventgate_syslog_connections_rejected_total', 'TCP/TLS syslog connections refused or failed, by reason', ['listener', 'reason'] as const),
+    connectionsPaused: counter('eventgate_syslog_connection_pauses_total', 'Times a TCP/TLS connection stopped reading because the ingest queue was full (backpressure)', ['listener'] as const),
     connectionsOpen: new Gauge({ name: 'eventgate_syslog_connections', help: 'TCP/TLS syslog connections open', labelNames: ['listener'] as const, registers: [registry] }),
     classified: counter('eventgate_classified_events_total', 'Events classified, by category', ['category'] as const),
     notificationsQueued: counter('eventgate_notifications_queued_total', 'Notifications written to the outbox', ['channel'] as const),

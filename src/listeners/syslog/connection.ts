@@ -59,6 +59,7 @@ export function serveConnection(ctx: ListenerContext, opts: ConnectionOptions, s
   /** Stops reading until the pipeline has room again; frames already read stay in the framer. */
   function waitForRoom(): void {
     paused = true;
+    metrics.connectionsPaused.inc({ listener });
     if (!closed) {
       socket.pause();
       if (opts.idleTimeoutMs > 0) socket.setTimeout(0);
