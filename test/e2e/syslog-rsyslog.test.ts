@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeTestPki } from '../helpers/certs.js';
+import { makeTestPki } from '../helpers/syslog-pki.js';
 import { startInProcessGateway, type InProcessGateway } from '../helpers/in-process-gateway.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';

@@ -12,7 +12,7 @@ import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { makeTestPki, type TestPki } from '../helpers/certs.js';
+import { makeTestPki, type TestPki } from '../helpers/syslog-pki.js';
 import { startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';

@@ -1,7 +1,7 @@
 /**
- * Test PKI made with the openssl CLI: a CA, a server certificate for localhost/127.0.0.1/::1,
- * a client certificate from the same CA, one from another CA, and an expired one. ECDSA
- * P-256 keys keep handshakes cheap on the loaded CI box.
+ * Test PKI for the syslog TLS tests, made with the openssl CLI: a CA, a server certificate
+ * for localhost/127.0.0.1/::1, a client certificate from the same CA, one from another CA,
+ * and an expired one. ECDSA P-256 keys keep handshakes cheap on the loaded CI box.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
