@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTestPki } from '../helpers/syslog-pki.js';
@@ -69,8 +69,12 @@ ruleset(name="relay") {
 
   it(`delivers ${COUNT} sequence-numbered messages exactly once and in order on each listener`, async (t) => {
     const port = Number(readFileSync(join(dir, 'imtcp.port'), 'utf8').trim());
-    const socket = connect({ host: '127.0.0.1', port });
-    await new Promise((r) => socket.once('connect', r));
+    // rsyslogd may write its port file a moment before it accepts: retry the connect.
+    const socket = await waitFor(() => new Promise<Socket | false>((res) => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.once('connect', () => res(s));
+      s.once('error', () => res(false));
+    }), 'rsyslogd to accept on its imtcp port', 10_000);
     let batch = '';
     for (let seq = 1; seq <= COUNT; seq++) batch += `<13>Mar  2 10:00:00 src relaytest: seq=${seq} via rsyslog\n`;
     await new Promise<void>((r) => socket.end(batch, () => r()));
