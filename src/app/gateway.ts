@@ -21,6 +21,7 @@ import { createMemoryOutbox } from '../store/outbox-memory.js';
 import type { Outbox } from '../store/outbox.js';
 import type { SyslogListenerConfig } from '../config/schema/listeners.js';
 import { buildChannel } from './channels.js';
+import { createMibCache, createSnmpListenerFromConfig, mibDirs, snmpFingerprint, snmpListenerId } from './snmp.js';
 import type { GatewayPlan } from './compile.js';
 import { createPipeline, type Pipeline, type Stages } from './pipeline.js';
 
@@ -104,12 +105,29 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     emit: (event) => pipeline.emit(event),
   };
 
-  function createListener(l: SyslogListenerConfig): Listener {
-    return createUdpSyslogListener(listenerCtx, { id: listenerId(l), address: l.address, port: l.port, receiveBufferBytes: l.receive_buffer_size });
+  const mibIndex = createMibCache(log);
+
+  interface Wanted {
+    readonly fingerprint: string;
+    create(): Listener;
   }
 
-  function wanted(p: GatewayPlan): Map<string, { config: SyslogListenerConfig; fingerprint: string }> {
-    return new Map(p.loaded.config.listeners.syslog.map((l) => [listenerId(l), { config: l, fingerprint: JSON.stringify(l) }]));
+  function wanted(p: GatewayPlan): Map<string, Wanted> {
+    const out = new Map<string, Wanted>();
+    for (const l of p.loaded.config.listeners.syslog) {
+      out.set(listenerId(l), {
+        fingerprint: JSON.stringify(l),
+        create: () => createUdpSyslogListener(listenerCtx, { id: listenerId(l), address: l.address, port: l.port, receiveBufferBytes: l.receive_buffer_size }),
+      });
+    }
+    const dirs = mibDirs(p.loaded.dir, p.loaded.config.mibs);
+    for (const l of p.loaded.config.listeners.snmp) {
+      out.set(snmpListenerId(l), {
+        fingerprint: snmpFingerprint(l, dirs),
+        create: () => createSnmpListenerFromConfig(listenerCtx, l, mibIndex(dirs)),
+      });
+    }
+    return out;
   }
 
   async function stopListeners(entries: Iterable<ListenerEntry>): Promise<void> {
@@ -126,7 +144,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       const started = new Map<string, ListenerEntry>();
       try {
         for (const [id, w] of wanted(plan)) {
-          const listener = createListener(w.config);
+          const listener = w.create();
           await listener.start();
           started.set(id, { listener, fingerprint: w.fingerprint });
         }
@@ -149,8 +167,8 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       await stopListeners(gone);
       for (const [id, w] of want) {
         if (keep.has(id)) continue;
-        const listener = createListener(w.config);
         try {
+          const listener = w.create();
           await listener.start();
           keep.set(id, { listener, fingerprint: w.fingerprint });
         } catch (err) {

@@ -222,6 +222,14 @@ function crossCheck(
     if (l.port !== 0 && ports.has(endpoint)) issues.push(issueAt(main, ['listeners', 'syslog', i, 'port'], `port ${l.port}/${l.protocol} is already used by listener ${ports.get(endpoint)}`));
     ports.set(endpoint, i);
   });
+  config.listeners.snmp.forEach((l, i) => {
+    const id = l.id ?? `snmp-${l.port}`;
+    if (listenerIds.has(id)) issues.push(issueAt(main, ['listeners', 'snmp', i, 'id'], `duplicate listener id "${id}"`));
+    listenerIds.set(id, i);
+    const endpoint = `udp/${l.address}/${l.port}`;
+    if (l.port !== 0 && ports.has(endpoint)) issues.push(issueAt(main, ['listeners', 'snmp', i, 'port'], `port ${l.port}/udp is already used by another listener`));
+    ports.set(endpoint, i);
+  });
   return issues;
 }
 
