@@ -148,6 +148,8 @@ export function createEngine(o: EngineOptions): Engine {
   function rejectFor(error: unknown): RejectReason {
     const e = error as { name?: string; code?: number } | undefined;
     if (e?.name === 'ResponseInvalidError' && e.code !== undefined && authCodes.has(e.code)) return 'auth';
+    // An encrypted request (Get, Set, ...) is only recognisable once decrypted.
+    if (e?.name === 'RequestInvalidError') return 'pdu';
     return 'malformed';
   }
 
