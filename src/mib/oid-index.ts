@@ -42,17 +42,21 @@ export function createOidIndex(entries: Iterable<readonly [string, string, strin
 
   return {
     size: byOid.size,
-    nameOf(oid) {
-      if (!NUMERIC.test(oid)) return undefined;
-      const arcs = (oid.startsWith('.') ? oid.slice(1) : oid).split('.');
-      for (let n = Math.min(arcs.length, MAX_ARCS); n > 0; n--) {
-        const hit = byOid.get(arcs.slice(0, n).join('.'));
-        if (hit) {
-          const suffix = arcs.slice(n).join('.');
-          return `${hit.module}::${hit.name}${suffix ? `.${suffix}` : ''}`;
-        }
+    nameOf(raw) {
+      if (!NUMERIC.test(raw)) return undefined;
+      const oid = raw.startsWith('.') ? raw.slice(1) : raw;
+      // Longest prefix first, trimming one arc at a time; at most MAX_ARCS arcs are tried,
+      // so a hostile 30,000-arc OID costs no more than a normal one.
+      let end = -1;
+      for (let i = 0, arcs = 0; i < oid.length && arcs < MAX_ARCS; i++) if (oid[i] === '.') end = ++arcs < MAX_ARCS ? -1 : i;
+      let key = end < 0 ? oid : oid.slice(0, end);
+      for (;;) {
+        const hit = byOid.get(key);
+        if (hit) return `${hit.module}::${hit.name}${oid.slice(key.length)}`;
+        const dot = key.lastIndexOf('.');
+        if (dot < 0) return undefined;
+        key = key.slice(0, dot);
       }
-      return undefined;
     },
     oidOf(text) {
       const t = text.trim();

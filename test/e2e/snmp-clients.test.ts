@@ -20,7 +20,7 @@ describe('SNMP traps from snmptrap and snmpinform', () => {
   const SHA_AES = (user: string) => v3(user, 'authPriv', ['SHA', 'canary-auth-1'], ['AES', 'canary-priv-1']);
 
   before(async () => {
-    const dir = tempDir({ after: (fn) => cleanups.push(fn) });
+    const dir = tempDir({ after: (fn: () => void) => cleanups.push(fn) });
     gw = await startGatewayProcess(dir, `
 listeners:
   snmp:

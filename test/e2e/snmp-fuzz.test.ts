@@ -2,8 +2,9 @@
  * TEST-PLAN B1 and B9 against the real listener of `eventgate run` (a child process):
  * 20,000 seeded mutations of the captured v1/v2c/v3 traps and informs plus random
  * datagrams, then size edges (0 and 65,507 bytes, 7,000 varbinds: the most one datagram
- * holds; a 128-arc OID). The process stays up, its RSS grows by at most 50 MB, and a valid trap sent afterwards is
- * classified within a second. A failing run prints its seed (fast-check) for a fixture.
+ * holds; a 128-arc OID). The process stays up, its RSS grows by at most 50 MB, and a
+ * valid trap sent afterwards is classified within a second. FUZZ_SEED and FUZZ_COUNT
+ * replay or extend a run; a datagram that ever breaks it goes to fixtures/snmp/regressions.
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -30,7 +31,7 @@ describe('SNMP listener under fuzzed and oversized datagrams', () => {
   const sock = createSocket('udp4');
 
   before(async () => {
-    const dir = tempDir({ after: (fn) => cleanups.push(fn) });
+    const dir = tempDir({ after: (fn: () => void) => cleanups.push(fn) });
     gw = await startGatewayProcess(dir, `
 listeners:
   snmp:

@@ -58,7 +58,7 @@ describe('SNMP rejections, counters and reflection', () => {
   let port: (id: string) => string;
 
   before(async () => {
-    const dir = tempDir({ after: (fn) => cleanups.push(fn) });
+    const dir = tempDir({ after: (fn: () => void) => cleanups.push(fn) });
     writeFileSync(join(dir, 'eventgate.yaml'), CONFIG);
     const plan = loadPlan(join(dir, 'eventgate.yaml'), { ...process.env, ...ENV });
     assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.issues));

@@ -26,6 +26,7 @@ const insert = fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 16 })
 
 /** A captured datagram with one to four random edits applied. */
 export function mutation(seeds: readonly Buffer[]): fc.Arbitrary<Buffer> {
-  return fc.tuple(fc.constantFrom(...seeds), fc.array(fc.oneof(flip, truncate, lengthEdit, insert), { minLength: 1, maxLength: 4 }))
-    .map(([seed, edits]) => edits.reduce((b, e) => e(b), Buffer.from(seed)));
+  const edits = fc.array(fc.oneof<fc.Arbitrary<Edit>[]>(flip, truncate, lengthEdit, insert), { minLength: 1, maxLength: 4 });
+  return fc.tuple(fc.constantFrom(...seeds), edits)
+    .map(([seed, list]) => list.reduce<Buffer>((b, e) => e(b), Buffer.from(seed)));
 }

@@ -136,8 +136,9 @@ export function createEngine(o: EngineOptions): Engine {
     result = {};
     try {
       onMessage!(bytes, { address: peer.address, port: peer.port, family: 'IPv4', size: bytes.length });
-    } catch (error) {
-      result = { error };
+    } catch {
+      // net-snmp threw out of its handler (e.g. re-encoding an inform ack): undecodable input.
+      result = { error: { name: 'thrown' } };
     } finally {
       receiver.authorizer.communities = [];
       receiver.authorizer.users = [];
