@@ -181,7 +181,7 @@ function salvage(value: unknown): GatewayConfig {
     return r.success ? [r.data] : [];
   }) : [];
   return {
-    listeners: section('listeners'), rules: section('rules'), categories: section('categories'),
+    listeners: section('listeners'), mibs: section('mibs'), rules: section('rules'), categories: section('categories'),
     channels, routes, queue: section('queue'), log: section('log'),
   };
 }
