@@ -12,7 +12,7 @@ import { tempDir } from '../../helpers/temp.js';
 
 const GOOD = `ACME-MIB DEFINITIONS ::= BEGIN
 IMPORTS enterprises, OBJECT-TYPE, NOTIFICATION-TYPE FROM SNMPv2-SMI;
-acme OBJECT IDENTIFIER ::= { enterprises 99999 }
+acme OBJECT IDENTIFIER ::= { enterprises 99998 }
 acmeTraps OBJECT IDENTIFIER ::= { acme 0 }
 acmeVirus OBJECT-TYPE SYNTAX OCTET STRING MAX-ACCESS accessible-for-notify STATUS current DESCRIPTION "virus" ::= { acme 1 }
 acmeVirusFound NOTIFICATION-TYPE OBJECTS { acmeVirus } STATUS current DESCRIPTION "found" ::= { acmeTraps 1 }
@@ -47,8 +47,8 @@ describe('MIB loading', () => {
     writeFileSync(join(dir, 'TRUNCATED.txt'), 'TRUNC-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nt OBJECT IDENTIFIER ::= { enterprises\n');
     const { index, loaded, problems } = loadMibs([dir, join(dir, 'does-not-exist')]);
     assert.deepEqual(loaded.map((l) => l.module).filter((m) => m.startsWith('ACME')), ['ACME-MIB', 'ACME-EXT-MIB']);
-    assert.equal(index.nameOf('1.3.6.1.4.1.99999.0.1'), 'ACME-MIB::acmeVirusFound');
-    assert.equal(index.oidOf('ACME-EXT-MIB::acmeExt'), '1.3.6.1.4.1.99999.2');
+    assert.equal(index.nameOf('1.3.6.1.4.1.99998.0.1'), 'ACME-MIB::acmeVirusFound');
+    assert.equal(index.oidOf('ACME-EXT-MIB::acmeExt'), '1.3.6.1.4.1.99998.2');
     const byFile = (f: string) => problems.filter((p) => p.file === join(dir, f));
     assert.match(byFile('MISSING-IMPORT.txt')[0]!.message, /imports NOWHERE-MIB/);
     assert.match(byFile('garbage.bin')[0]!.message, /not a MIB module/);
