@@ -19,9 +19,10 @@ import { createRouter } from '../route/router.js';
 import { createMemoryOutbox } from '../store/outbox-memory.js';
 import type { Outbox } from '../store/outbox.js';
 import { buildChannel } from './channels.js';
+import { createMibCache, createSnmpListenerFromConfig, mibDirs, snmpFingerprint, snmpListenerId } from './snmp.js';
 import type { GatewayPlan } from './compile.js';
 import { createPipeline, type Pipeline, type Stages } from './pipeline.js';
-import { createSyslogListener, refreshSyslogListener, type SyslogListenerPlan } from './syslog-listeners.js';
+import { createSyslogListener, refreshSyslogListener } from './syslog-listeners.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -101,12 +102,32 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     onDrain: (fn) => pipeline.onDrain(fn),
   };
 
-  function createListener(l: SyslogListenerPlan): Listener {
-    return createSyslogListener(listenerCtx, l);
+  const mibIndex = createMibCache(log);
+
+  interface Wanted {
+    readonly fingerprint: string;
+    create(): Listener;
+    /** Applied to a kept listener on reload (TLS certificates re-read). */
+    refresh?(listener: Listener): void;
   }
 
-  function wanted(p: GatewayPlan): Map<string, SyslogListenerPlan> {
-    return new Map(p.syslogListeners.map((l) => [l.id, l]));
+  function wanted(p: GatewayPlan): Map<string, Wanted> {
+    const out = new Map<string, Wanted>();
+    for (const l of p.syslogListeners) {
+      out.set(l.id, {
+        fingerprint: l.fingerprint,
+        create: () => createSyslogListener(listenerCtx, l),
+        refresh: (listener) => refreshSyslogListener(listener, l),
+      });
+    }
+    const dirs = mibDirs(p.loaded.dir, p.loaded.config.mibs);
+    for (const l of p.loaded.config.listeners.snmp) {
+      out.set(snmpListenerId(l), {
+        fingerprint: snmpFingerprint(l, dirs),
+        create: () => createSnmpListenerFromConfig(listenerCtx, l, mibIndex(dirs)),
+      });
+    }
+    return out;
   }
 
   async function stopListeners(entries: Iterable<ListenerEntry>): Promise<void> {
@@ -123,7 +144,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       const started = new Map<string, ListenerEntry>();
       try {
         for (const [id, w] of wanted(plan)) {
-          const listener = createListener(w);
+          const listener = w.create();
           await listener.start();
           started.set(id, { listener, fingerprint: w.fingerprint });
         }
@@ -142,15 +163,15 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       for (const [id, entry] of listeners) {
         const w = want.get(id);
         if (w?.fingerprint === entry.fingerprint) {
-          refreshSyslogListener(entry.listener, w);
+          w.refresh?.(entry.listener);
           keep.set(id, entry);
         } else gone.push(entry);
       }
       await stopListeners(gone);
       for (const [id, w] of want) {
         if (keep.has(id)) continue;
-        const listener = createListener(w);
         try {
+          const listener = w.create();
           await listener.start();
           keep.set(id, { listener, fingerprint: w.fingerprint });
         } catch (err) {

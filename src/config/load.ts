@@ -181,7 +181,7 @@ function salvage(value: unknown): GatewayConfig {
     return r.success ? [r.data] : [];
   }) : [];
   return {
-    listeners: section('listeners'), rules: section('rules'), categories: section('categories'),
+    listeners: section('listeners'), mibs: section('mibs'), rules: section('rules'), categories: section('categories'),
     channels, routes, queue: section('queue'), log: section('log'),
   };
 }
@@ -221,6 +221,14 @@ function crossCheck(
     // tcp and tls listeners share the TCP port space.
     const endpoint = `${l.protocol === 'udp' ? 'udp' : 'tcp'}/${l.address}/${l.port}`;
     if (l.port !== 0 && ports.has(endpoint)) issues.push(issueAt(main, ['listeners', 'syslog', i, 'port'], `port ${l.port}/${l.protocol} is already used by listener ${ports.get(endpoint)}`));
+    ports.set(endpoint, i);
+  });
+  config.listeners.snmp.forEach((l, i) => {
+    const id = l.id ?? `snmp-${l.port}`;
+    if (listenerIds.has(id)) issues.push(issueAt(main, ['listeners', 'snmp', i, 'id'], `duplicate listener id "${id}"`));
+    listenerIds.set(id, i);
+    const endpoint = `udp/${l.address}/${l.port}`;
+    if (l.port !== 0 && ports.has(endpoint)) issues.push(issueAt(main, ['listeners', 'snmp', i, 'port'], `port ${l.port}/udp is already used by another listener`));
     ports.set(endpoint, i);
   });
   return issues;

@@ -36,18 +36,61 @@ export interface SyslogParts {
   readonly payload?: Payload;
 }
 
+/**
+ * One variable binding of a trap. `value` is decoded to text: numbers in decimal (Counter64
+ * too, as a decimal string), IpAddress dotted, OIDs numeric (with `valueName` when a MIB
+ * names them), OctetString as text when it is printable UTF-8 (`encoding: 'text'`), else as
+ * lowercase hex without separators (`encoding: 'hex'`); Null-like types as an empty string.
+ */
 export interface TrapVarbind {
+  /** Numeric OID, dotted, no leading dot: `1.3.6.1.2.1.2.2.1.1.3`. */
   readonly oid: string;
+  /** MIB name with the instance suffix, when a loaded MIB covers a prefix: `IF-MIB::ifIndex.3`. */
   readonly name?: string;
+  /** SMI type: Integer, OctetString, OID, IpAddress, Counter32, Gauge32, TimeTicks, Opaque, Counter64, Null, Boolean, BitString, NoSuchObject, NoSuchInstance, EndOfMibView. */
   readonly type: string;
   readonly value: string;
+  /** OctetString and Opaque only: how `value` encodes the bytes. */
+  readonly encoding?: 'text' | 'hex';
+  /** OID values only: the MIB name of the value. */
+  readonly valueName?: string;
 }
 
+/** Who sent the trap: a community (never its value: which configured entry matched) or a v3 USM user. */
+export type TrapSecurity =
+  | { readonly model: 'community'; /** `communities[N]`, the matching entry of the listener config. */ readonly community: string }
+  | { readonly model: 'usm'; readonly user: string; readonly level: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv'; /** Authoritative engine ID, hex. */ readonly engineId: string };
+
+/** The SNMPv1 Trap-PDU fields, kept as received (RFC 1157 section 4.1.6). */
+export interface TrapV1Parts {
+  readonly enterprise: string;
+  readonly enterpriseName?: string;
+  readonly agentAddress: string;
+  /** 0 coldStart .. 5 egpNeighborLoss, 6 enterpriseSpecific. */
+  readonly genericTrap: number;
+  readonly specificTrap: number;
+}
+
+/**
+ * A trap or inform, normalized to the SNMPv2 form. For v1, `trapOid` is converted per
+ * RFC 3584 section 3.1 (generic 0-5 → snmpTraps.N+1; 6 → enterprise.0.specific) and
+ * snmpTrapAddress.0 and snmpTrapEnterprise.0 are appended to the varbinds. `varbinds` holds
+ * every binding except sysUpTime.0 and snmpTrapOID.0, which become `uptime` and `trapOid`.
+ */
 export interface TrapParts {
   readonly version: 'v1' | 'v2c' | 'v3';
+  readonly pdu: 'trap' | 'inform';
+  /** Numeric notification OID, e.g. `1.3.6.1.6.3.1.1.5.3`. */
   readonly trapOid: string;
+  /** Its MIB name, e.g. `IF-MIB::linkDown`, when a loaded MIB names it. */
   readonly trapName?: string;
+  /** sysUpTime of the sender in hundredths of a second, when present. */
+  readonly uptime?: number;
+  readonly security: TrapSecurity;
+  readonly v1?: TrapV1Parts;
   readonly varbinds: readonly TrapVarbind[];
+  /** Number of varbinds beyond the per-event bound that were left out. */
+  readonly varbindsOmitted?: number;
 }
 
 export interface GatewayEvent {

@@ -26,6 +26,9 @@ export function createMetrics() {
     notificationsSent: counter('eventgate_notifications_sent_total', 'Notifications confirmed by their output', ['channel'] as const),
     notificationsRetried: counter('eventgate_notifications_retried_total', 'Delivery attempts that will be retried', ['channel', 'code'] as const),
     notificationsDead: counter('eventgate_notifications_dead_total', 'Notifications given up after their attempts or age', ['channel', 'code'] as const),
+    snmpAccepted: counter('eventgate_snmp_accepted_total', 'SNMP notifications accepted, by version and PDU (trap, inform)', ['listener', 'version', 'pdu'] as const),
+    snmpRejected: counter('eventgate_snmp_rejected_total', 'SNMP datagrams rejected, by reason', ['listener', 'reason'] as const),
+    snmpResponses: counter('eventgate_snmp_responses_sent_total', 'SNMP responses sent: ack (accepted inform) or report (v3 discovery)', ['listener', 'kind'] as const),
     outboxDepth: new Gauge({ name: 'eventgate_outbox_depth', help: 'Notifications waiting for delivery', labelNames: ['channel'] as const, registers: [registry] }),
   };
 }

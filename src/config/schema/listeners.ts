@@ -1,11 +1,14 @@
 /**
- * Listener section: where eventgate receives syslog (and, later, SNMP traps). Syslog
+ * Listener section: where eventgate receives syslog and SNMP traps. Syslog
  * listeners are a union on `protocol` (udp, tcp, tls); source control (allow-list, rate
  * limit) and the charset are common to all three. CIDRs, charsets and TLS files are checked
  * when the plan is compiled (src/app/syslog-listeners.ts), with positions.
  */
 import { z } from 'zod';
-import { duration, identifier, size } from './common.js';
+import { parseCidr } from '../../listeners/access.js';
+import { HOST_SOURCES } from '../../listeners/snmp/normalize.js';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, SECURITY_LEVELS } from '../../listeners/snmp/usm.js';
+import { duration, identifier, secretRef, size } from './common.js';
 
 const rateLimit = z
   .strictObject({
@@ -61,6 +64,39 @@ export type SyslogListenerConfig = z.output<typeof syslogListener>;
 export type SyslogTcpListenerConfig = z.output<typeof syslogTcpListener>;
 export type SyslogTlsListenerConfig = z.output<typeof syslogTlsListener>;
 
+const cidr = z.string().refine((c) => parseCidr(c) !== undefined, { message: 'invalid CIDR: use e.g. 10.0.0.0/8, 2001:db8::/32 or one address' });
+const engineId = z.string().regex(/^(0x)?([0-9a-fA-F]{2}){5,32}$/, 'an engine ID is 5 to 32 bytes in hex, e.g. 0x80001f8880...')
+  .transform((h) => h.replace(/^0x/, '').toLowerCase());
+const snmpVersion = z.union([z.literal(1), z.literal(3), z.enum(['1', '2c', '3', 'v1', 'v2c', 'v3'])])
+  .transform((v) => (String(v).startsWith('v') ? String(v) : `v${v}`) as 'v1' | 'v2c' | 'v3');
+
+export const snmpUser = z.strictObject({
+  name: z.string().min(1).max(32).meta({ description: 'USM user name (securityName)' }),
+  engine_ids: z.array(engineId).default([]).meta({ description: 'Engine IDs of the senders using this entry; empty = any engine' }),
+  auth: z.strictObject({ protocol: z.enum(AUTH_PROTOCOLS), key: secretRef }).optional()
+    .meta({ description: 'Authentication: protocol and passphrase (a secret reference)' }),
+  priv: z.strictObject({ protocol: z.enum(PRIV_PROTOCOLS), key: secretRef }).optional()
+    .meta({ description: 'Privacy: protocol and passphrase (a secret reference); needs auth' }),
+}).refine((u) => !u.priv || u.auth, { message: 'priv needs auth (there is no privacy without authentication)', path: ['priv'] });
+
+export const snmpListener = z.strictObject({
+  id: identifier.optional().meta({ description: 'Listener id for logs and metrics; default snmp-<port>' }),
+  address: z.string().default('::').meta({ description: 'Address to bind; "::" is dual-stack IPv6 + IPv4' }),
+  port: z.number().int().min(0).max(65535).default(162),
+  versions: z.array(snmpVersion).min(1).default(['v1', 'v2c', 'v3']).meta({ description: 'SNMP versions accepted: 1, 2c, 3' }),
+  min_level: z.enum(SECURITY_LEVELS).default('noAuthNoPriv').meta({ description: 'Lowest v3 security level accepted' }),
+  communities: z.array(z.union([z.string().min(1), secretRef])).default([])
+    .meta({ description: 'v1/v2c communities accepted (treated as secrets: never logged); none = v1/v2c rejected' }),
+  users: z.array(snmpUser).default([]).meta({ description: 'v3 USM users; a name may repeat with different engine_ids' }),
+  engine_id: engineId.optional().meta({ description: 'Engine ID of this receiver for v3 informs; random per start when absent' }),
+  allow: z.array(cidr).default([]).meta({ description: 'Source addresses allowed (CIDR); empty = all' }),
+  host_from: z.array(z.enum(HOST_SOURCES)).min(1).default(['trap_address', 'agent_address', 'source'])
+    .meta({ description: 'Where the reporting host comes from, first found wins: snmpTrapAddress.0, the v1 agent address, the UDP source' }),
+  receive_buffer_size: size.prefault('4MiB').meta({ description: 'Socket receive buffer (capped by net.core.rmem_max)' }),
+});
+export type SnmpListenerConfig = z.output<typeof snmpListener>;
+
 export const listenersSection = z.strictObject({
   syslog: z.array(syslogListener).default([]),
+  snmp: z.array(snmpListener).default([]),
 });

@@ -10,7 +10,8 @@ import { listenersSection } from './listeners.js';
 import { route } from './routes.js';
 
 export const configSchema = z.strictObject({
-  listeners: listenersSection.default({ syslog: [] }),
+  listeners: listenersSection.default({ syslog: [], snmp: [] }),
+  mibs: z.array(z.string().min(1)).default([]).meta({ description: 'Directories of MIB files, loaded after the built-in mibs/; relative to this file' }),
   rules: z.array(z.string().min(1)).default([]).meta({ description: 'Rule files; relative to this file; * allowed in the file name' }),
   categories: z.array(identifier).default([]).meta({ description: 'Categories added to the built-in ones' }),
   channels: z.record(identifier, channel).default({}),

@@ -1,0 +1,212 @@
+/**
+ * Admission and decoding of one datagram, socket-free. net-snmp's Receiver decodes and
+ * authenticates, but it runs on a virtual socket owned here: nothing it "sends" leaves this
+ * module, and `process` returns the only bytes the listener may send back (the ack of an
+ * accepted inform, or a v3 discovery Report). Policy checks (source, version, community,
+ * user, level, PDU type) run on the raw header first, so a rejected datagram never reaches
+ * net-snmp. `process` never throws.
+ */
+import { createRequire } from 'node:module';
+import type { TrapSecurity } from '../../core/event.js';
+import type { AllowList } from '../access.js';
+import { PDU, peekMessage, type MessageHeader, type SnmpVersion } from './ber-peek.js';
+import { createTimeWindow, levelRank, userLevel, type SecurityLevel, type UserLookup, type UsmUser } from './usm.js';
+
+/** What net-snmp hands the receiver callback for a notification. */
+export interface DecodedPdu {
+  readonly type: number;
+  readonly varbinds: readonly { oid: string; type: number; value: unknown }[];
+  readonly enterprise?: string;
+  readonly agentAddr?: string;
+  readonly generic?: number;
+  readonly specific?: number;
+  readonly upTime?: number;
+}
+
+export const REJECT_REASONS = ['source', 'malformed', 'version', 'community', 'user', 'engine', 'level', 'auth', 'time_window', 'pdu'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export type Outcome =
+  | {
+    readonly kind: 'accepted'; readonly version: SnmpVersion; readonly pdu: DecodedPdu; readonly security: TrapSecurity;
+    /** The datagram, with the community octets (a secret) overwritten by `*`. */
+    readonly raw: Buffer;
+    readonly responses: readonly Buffer[];
+  }
+  | { readonly kind: 'discovery'; readonly responses: readonly Buffer[] }
+  | { readonly kind: 'rejected'; readonly reason: RejectReason; readonly version?: SnmpVersion };
+
+export interface EngineOptions {
+  readonly versions: ReadonlySet<SnmpVersion>;
+  readonly minLevel: SecurityLevel;
+  /** Community bytes (hex) → the label recorded on events (`communities[N]`). */
+  readonly communities: ReadonlyMap<string, string>;
+  readonly users: readonly UsmUser[];
+  readonly findUser: (name: string, engineIdHex: string) => UserLookup;
+  readonly allow: AllowList;
+  /** The gateway's own engine ID (hex) for v3 informs; random when absent. */
+  readonly engineId?: string;
+  /** Whether this source may get a discovery Report now (a per-source rate limit). */
+  readonly discoveryAllowed: (peer: string) => boolean;
+}
+
+interface VirtualSocket {
+  on(event: string, fn: (...args: unknown[]) => void): VirtualSocket;
+  bind(): void;
+  close(cb?: () => void): void;
+  address(): { address: string; family: string; port: number };
+  send(buf: Buffer, offset: number, length: number): void;
+  unref(): void;
+  ref(): void;
+}
+interface NetSnmp {
+  createReceiver(options: object, cb: (error: unknown, data?: { pdu: DecodedPdu }) => void): {
+    authorizer: { communities: string[]; users: object[] };
+    engine: { engineID: Buffer };
+  };
+  SecurityLevel: Record<string, number>;
+  AuthProtocols: Record<string, number>;
+  PrivProtocols: Record<string, number>;
+  ResponseInvalidCode: Record<string, number>;
+}
+const snmp = createRequire(import.meta.url)('net-snmp') as NetSnmp;
+
+const NOTIFICATIONS: Record<SnmpVersion, readonly number[]> = {
+  v1: [PDU.trapV1],
+  v2c: [PDU.trapV2, PDU.inform],
+  v3: [PDU.trapV2, PDU.inform],
+};
+
+export interface Engine {
+  process(bytes: Buffer, peer: { address: string; port: number }, nowMs: number): Outcome;
+  /** The engine ID v3 informs must be sent to (hex). */
+  readonly engineId: string;
+}
+
+function levelOf(h: MessageHeader): SecurityLevel | undefined {
+  const u = h.usm!;
+  if (u.priv && !u.auth) return undefined; // privacy without authentication is not a level
+  return u.priv ? 'authPriv' : u.auth ? 'authNoPriv' : 'noAuthNoPriv';
+}
+
+function netSnmpUser(u: UsmUser): object {
+  return {
+    name: u.name,
+    level: snmp.SecurityLevel[userLevel(u)],
+    ...(u.auth ? { authProtocol: snmp.AuthProtocols[u.auth.protocol], authKey: u.auth.key.reveal() } : {}),
+    ...(u.priv ? { privProtocol: snmp.PrivProtocols[u.priv.protocol], privKey: u.priv.key.reveal() } : {}),
+  };
+}
+
+export function createEngine(o: EngineOptions): Engine {
+  let onMessage: ((buf: Buffer, rinfo: object) => void) | undefined;
+  let sent: Buffer[] = [];
+  let result: { error?: unknown; pdu?: DecodedPdu } = {};
+  const socket: VirtualSocket = {
+    on(event, fn) {
+      if (event === 'message') onMessage = fn as typeof onMessage;
+      return socket;
+    },
+    bind() {},
+    close(cb) {
+      cb?.();
+    },
+    address: () => ({ address: '0.0.0.0', family: 'IPv4', port: 0 }),
+    send(buf, offset, length) {
+      sent.push(Buffer.from(buf.subarray(offset, offset + length)));
+    },
+    unref() {},
+    ref() {},
+  };
+  const receiver = snmp.createReceiver(
+    { port: 1, transport: 'udp4', dgramModule: { createSocket: () => socket }, ...(o.engineId ? { engineID: o.engineId } : {}) },
+    (error, data) => {
+      result = error ? { error } : { pdu: data!.pdu };
+    },
+  );
+  const ownEngine = receiver.engine.engineID.toString('hex');
+  const inTimeWindow = createTimeWindow();
+  const authCodes = new Set([snmp.ResponseInvalidCode.EAuthFailure, snmp.ResponseInvalidCode.ECouldNotDecrypt]);
+
+  /** Runs net-snmp on one admitted datagram with exactly the given community or user. */
+  function decode(bytes: Buffer, peer: { address: string; port: number }, auth: { community?: string; user?: object }) {
+    receiver.authorizer.communities = auth.community === undefined ? [] : [auth.community];
+    receiver.authorizer.users = auth.user ? [auth.user] : [];
+    sent = [];
+    result = {};
+    try {
+      onMessage!(bytes, { address: peer.address, port: peer.port, family: 'IPv4', size: bytes.length });
+    } catch {
+      // net-snmp threw out of its handler (e.g. re-encoding an inform ack): undecodable input.
+      result = { error: { name: 'thrown' } };
+    } finally {
+      receiver.authorizer.communities = [];
+      receiver.authorizer.users = [];
+    }
+    return { ...result, sent };
+  }
+
+  function rejectFor(error: unknown): RejectReason {
+    const e = error as { name?: string; code?: number } | undefined;
+    if (e?.name === 'ResponseInvalidError' && e.code !== undefined && authCodes.has(e.code)) return 'auth';
+    // An encrypted request (Get, Set, ...) is only recognisable once decrypted.
+    if (e?.name === 'RequestInvalidError') return 'pdu';
+    return 'malformed';
+  }
+
+  return {
+    engineId: ownEngine,
+    process(bytes, peer, now) {
+      const reject = (reason: RejectReason, version?: SnmpVersion): Outcome => ({ kind: 'rejected', reason, ...(version ? { version } : {}) });
+      if (!o.allow(peer.address)) return reject('source');
+      const h = peekMessage(bytes);
+      if (!h) return reject('malformed');
+      const v = h.version;
+      if (!o.versions.has(v)) return reject('version', v);
+      let security: TrapSecurity;
+      let r: ReturnType<typeof decode>;
+      if (v !== 'v3') {
+        if (!NOTIFICATIONS[v].includes(h.pduType!)) return reject('pdu', v);
+        const label = o.communities.get(h.community!.toString('hex'));
+        if (!label) return reject('community', v);
+        security = { model: 'community', community: label };
+        r = decode(bytes, peer, { community: h.community!.toString('utf8') });
+      } else {
+        const u = h.usm!;
+        const level = levelOf(h);
+        if (u.securityModel !== 3 || !level) return reject('malformed', v);
+        const name = u.userName.toString('utf8');
+        if (name === '') {
+          // RFC 3414 discovery: the one unauthenticated request answered, so v3 informs work.
+          const discovery = h.pduType === PDU.get && level === 'noAuthNoPriv' && u.reportable && o.users.length > 0;
+          if (!discovery) return reject('user', v);
+          if (!o.discoveryAllowed(peer.address)) return reject('pdu', v);
+          const d = decode(bytes, peer, {});
+          return d.sent.length === 1 ? { kind: 'discovery', responses: d.sent } : reject('malformed', v);
+        }
+        if (levelRank(level) < levelRank(o.minLevel)) return reject('level', v);
+        if (h.pduType !== undefined && !NOTIFICATIONS.v3.includes(h.pduType)) return reject('pdu', v);
+        const found = o.findUser(name, u.engineId.toString('hex'));
+        if ('problem' in found) return reject(found.problem, v);
+        if (userLevel(found.user) !== level) return reject('level', v);
+        security = { model: 'usm', user: name, level, engineId: u.engineId.toString('hex') };
+        r = decode(bytes, peer, { user: netSnmpUser(found.user) });
+      }
+      if (r.error !== undefined || !r.pdu) return reject(r.error !== undefined ? rejectFor(r.error) : 'malformed', v);
+      const pdu = r.pdu;
+      if (!NOTIFICATIONS[v].includes(pdu.type)) return reject('pdu', v);
+      if (v === 'v3' && security.model === 'usm') {
+        const u = h.usm!;
+        if (pdu.type === PDU.inform && security.engineId !== ownEngine) return reject('engine', v);
+        if (pdu.type === PDU.trapV2 && !inTimeWindow(security.engineId, u.engineBoots, u.engineTime, now)) return reject('time_window', v);
+      }
+      const responses = pdu.type === PDU.inform ? r.sent.slice(0, 1) : [];
+      const raw = Buffer.from(bytes);
+      if (h.community) {
+        const at = h.community.byteOffset - bytes.byteOffset;
+        raw.fill(0x2a, at, at + h.community.length);
+      }
+      return { kind: 'accepted', version: v, pdu, security, raw, responses };
+    },
+  };
+}
