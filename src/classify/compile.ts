@@ -62,7 +62,7 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
 
   sources.forEach((src, order) => {
     const { rule: r, file, index } = src;
-    const problem = (path: readonly (string | number)[], message: string) => problems.push({ file, path: ['rules', index, ...path], message });
+    const problem = (path: readonly (string | number)[], message: string) => problems.push({ file, path: ['rules', index, ...path], message: `rule ${r.id}: ${message}` });
     const produces = new Set<string>(Object.keys(r.fields));
     const hints: Hints = { literals: [] };
     const cond = compileMatch(r.match, ['match'], { gate, problem, produces }, hints);
@@ -92,7 +92,7 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
     const tpl = (text: string, path: ConfigPath): Template | undefined => {
       const t = compileTemplate(text, keywords);
       if (isTemplateError(t)) {
-        problems.push({ file, path: ['rules', index, ...path], message: t.message });
+        problems.push({ file, path: ['rules', index, ...path], message: `rule ${r.id}: ${t.message}` });
         return undefined;
       }
       return t;

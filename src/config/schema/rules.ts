@@ -44,7 +44,7 @@ export const messageMatcher = z
 
 const facility = z.union([z.enum(SYSLOG_FACILITIES), z.number().int().min(0).max(23)]);
 export const PAYLOAD_FORMATS = ['cef', 'leef', 'json', 'kv'] as const;
-const oid = z.string().min(1).meta({ description: 'A numeric OID (1.3.6.1.4.1...) or a MIB name (MODULE::name or name)' });
+const oid = z.union([z.string().min(1), z.number()]).transform((v) => String(v)).meta({ description: 'A numeric OID (1.3.6.1.4.1...) or a MIB name (MODULE::name or name)' });
 
 export const trapMatch = z.strictObject({
   oid: oneOrMany(oid).optional().meta({ description: 'Trap OID, exact: numbers or MIB names' }),
