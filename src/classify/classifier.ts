@@ -8,7 +8,8 @@
 import type { Classification } from '../core/classification.js';
 import type { GatewayEvent } from '../core/event.js';
 import { severityFromSyslog, type Severity } from '../core/severity.js';
-import { defaultFields, eventData } from '../core/template-data.js';
+import { defaultFields } from '../core/template-data.js';
+import type { TemplateData } from '../core/template.js';
 import { escapeControls, truncate } from '../core/text.js';
 import { applyFields, applySeverity } from './actions.js';
 import type { CompiledRule } from './compile.js';
@@ -48,18 +49,37 @@ function titleFrom(text: string): string {
   return truncate(escapeControls(text), TITLE_MAX);
 }
 
+/**
+ * Template data without copying the fields: the built-in keywords sit on an object whose
+ * prototype is `fields` (same lookups as core's eventData, which copies; this runs per event).
+ */
+function templateData(event: GatewayEvent, ruleId: string, category: string, severity: string, fields: Record<string, string>): TemplateData {
+  const data = Object.create(fields) as Record<string, string>;
+  data.Host = event.host;
+  data.Message = event.message;
+  data.Category = category;
+  data.Severity = severity;
+  data.Rule = ruleId;
+  data.EventId = event.id;
+  data.Source = event.peer.address;
+  data.Count = '1';
+  return data;
+}
+
 function build(rule: CompiledRule, event: GatewayEvent, fields: Record<string, string>): Classification {
   const severity = (rule.severity && applySeverity(rule.severity, event, fields)) ?? fallbackSeverity(event);
-  const head = { ruleId: rule.id, category: rule.category ?? 'other', severity };
-  const data = eventData(event, head, fields);
-  return {
-    ...head,
-    title: titleFrom(rule.title ? rule.title.render(data) : event.message),
+  const category = rule.category ?? 'other';
+  const data = rule.title || rule.key ? templateData(event, rule.id, category, severity, fields) : undefined;
+  const c: Classification = {
+    ruleId: rule.id,
+    category,
+    severity,
+    title: titleFrom(rule.title ? rule.title.render(data!) : event.message),
     state: rule.state,
-    key: rule.key ? rule.key.render(data) : `${rule.id}|${event.host}`,
+    key: rule.key ? rule.key.render(data!) : `${rule.id}|${event.host}`,
     fields,
-    ...(rule.drop ? { drop: true } : {}),
   };
+  return rule.drop ? { ...c, drop: true } : c;
 }
 
 function other(event: GatewayEvent, fields: Record<string, string>): Classification {
@@ -86,9 +106,16 @@ export function createClassifier(rules: readonly CompiledRule[]): Classifier {
     let lastContinue: CompiledRule | undefined;
     for (const i of index.candidates(event)) {
       const rule = rules[i]!;
-      const missing = index.ruleLiterals[i]!.find((id) => !memo.has(id));
+      const sets = index.ruleLiterals[i]!;
+      let missing: readonly number[] | undefined;
+      for (let k = 0; k < sets.length; k++) {
+        if (!memo.hasAny(sets[k]!)) {
+          missing = sets[k];
+          break;
+        }
+      }
       if (missing !== undefined) {
-        trace?.push({ rule: rule.id, file: rule.file, result: 'skipped', missing: index.literals[missing]!.text });
+        trace?.push({ rule: rule.id, file: rule.file, result: 'skipped', missing: missing.map((id) => index.literals[id]!.text).join(' | ') });
         continue;
       }
       state.groups = {};
@@ -102,8 +129,7 @@ export function createClassifier(rules: readonly CompiledRule[]): Classifier {
       }
       if (!ok) continue;
       const fields: Record<string, string> = { ...(merged ?? defaultFields(event)), ...state.groups };
-      const head = { ruleId: rule.id, category: rule.category ?? 'other', severity: 'info' };
-      applyFields(rule.fields, event, fields, (f) => eventData(event, head, f));
+      if (rule.fields.length) applyFields(rule.fields, event, fields, (f) => templateData(event, rule.id, rule.category ?? 'other', 'info', f as Record<string, string>));
       if (rule.continue && !rule.drop) {
         merged = fields;
         if (rule.category !== undefined) lastContinue = rule;

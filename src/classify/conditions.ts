@@ -11,7 +11,7 @@ import type { GatewayEvent } from '../core/event.js';
 import { meetsThreshold, parseThreshold, SYSLOG_FACILITIES, SYSLOG_SEVERITIES_ASCENDING } from '../core/severity.js';
 import { isNumericOid, normalizeOid, oidTest } from './oid.js';
 import { varbindFinder } from './refs.js';
-import { requiredLiterals } from './regex-syntax.js';
+import { requiredLiteralSets } from './regex-syntax.js';
 import { compileRegex, compileValue, describeValue, takeGroups, type CompileEnv } from './values.js';
 
 export interface EvalState {
@@ -29,8 +29,9 @@ export interface Cond {
   test(s: EvalState): boolean;
 }
 
-export interface Literal {
-  readonly text: string;
+/** At least one of `texts` occurs in the message (lower-cased first when ignoreCase). */
+export interface LiteralSet {
+  readonly texts: readonly string[];
   readonly ignoreCase: boolean;
 }
 
@@ -39,7 +40,7 @@ export interface Hints {
   kind?: 'syslog' | 'trap';
   appNames?: ReadonlySet<string>;
   trapOids?: ReadonlySet<string>;
-  literals: Literal[];
+  literals: LiteralSet[];
 }
 
 type Path = readonly (string | number)[];
@@ -88,12 +89,12 @@ function messageCond(spec: NonNullable<RuleMatch['message']>, path: Path, env: C
   const ci = m.ignore_case;
   if ('contains' in m) {
     const want = ci ? m.contains.toLowerCase() : m.contains;
-    hints?.literals.push({ text: want, ignoreCase: ci });
+    hints?.literals.push({ texts: [want], ignoreCase: ci });
     return leaf(`message contains ${JSON.stringify(m.contains)}${ci ? ' (ignoring case)' : ''}`, (s) => (ci ? s.lower() : s.event.message).includes(want));
   }
   const re = compileRegex(m.regex, ci, typeof spec === 'string' ? path : [...path, 'regex'], env);
   if (!re) return leaf('message (invalid regex)', () => false);
-  for (const text of requiredLiterals(m.regex, ci)) hints?.literals.push({ text, ignoreCase: ci });
+  for (const texts of requiredLiteralSets(m.regex, ci)) hints?.literals.push({ texts, ignoreCase: ci });
   return leaf(`message matches /${m.regex}/${re.flags}`, (s) => {
     const found = re.exec(s.event.message);
     if (!found) return false;

@@ -12,8 +12,8 @@ import { normalizeOid } from './oid.js';
 export interface RuleIndex {
   /** Rule positions (into the rule list) worth trying for this event, ascending. */
   candidates(event: GatewayEvent): readonly number[];
-  /** Literal ids each rule requires. */
-  readonly ruleLiterals: readonly (readonly number[])[];
+  /** Per rule, the literal sets it requires: each a list of literal ids, one must occur. */
+  readonly ruleLiterals: readonly (readonly (readonly number[])[])[];
   readonly literals: readonly { readonly text: string; readonly ignoreCase: boolean }[];
 }
 
@@ -45,16 +45,17 @@ export function buildIndex(rules: readonly CompiledRule[]): RuleIndex {
   const trap = bucketed(rules, (r) => r.hints.kind !== 'syslog', (r) => r.hints.trapOids);
   const literalIds = new Map<string, number>();
   const literals: { text: string; ignoreCase: boolean }[] = [];
-  const ruleLiterals = rules.map((r) => r.hints.literals.map((l) => {
-    const key = `${l.ignoreCase ? 'i' : 'c'}:${l.text}`;
+  const idOf = (text: string, ignoreCase: boolean) => {
+    const key = `${ignoreCase ? 'i' : 'c'}:${text}`;
     let id = literalIds.get(key);
     if (id === undefined) {
       id = literals.length;
       literalIds.set(key, id);
-      literals.push(l);
+      literals.push({ text, ignoreCase });
     }
     return id;
-  }));
+  };
+  const ruleLiterals = rules.map((r) => r.hints.literals.map((set) => set.texts.map((t) => idOf(t, set.ignoreCase))));
   return {
     ruleLiterals,
     literals,
@@ -73,13 +74,21 @@ export function buildIndex(rules: readonly CompiledRule[]): RuleIndex {
  * Per-event memo of literal searches. `has(id)` searches the message (or its lower-cased
  * form) at most once per literal per event.
  */
-export function literalMemo(index: RuleIndex): { reset(message: string, lower: () => string): void; has(id: number): boolean } {
+export function literalMemo(index: RuleIndex): { reset(message: string, lower: () => string): void; has(id: number): boolean; hasAny(ids: readonly number[]): boolean } {
   const n = index.literals.length;
   const stamp = new Uint32Array(n);
   const value = new Uint8Array(n);
   let gen = 0;
   let message = '';
   let lower: () => string = () => '';
+  function has(id: number): boolean {
+    if (stamp[id] === gen) return value[id] === 1;
+    const lit = index.literals[id]!;
+    const found = (lit.ignoreCase ? lower() : message).includes(lit.text);
+    stamp[id] = gen;
+    value[id] = found ? 1 : 0;
+    return found;
+  }
   return {
     reset(m, l) {
       message = m;
@@ -90,13 +99,10 @@ export function literalMemo(index: RuleIndex): { reset(message: string, lower: (
         gen = 1;
       }
     },
-    has(id) {
-      if (stamp[id] === gen) return value[id] === 1;
-      const lit = index.literals[id]!;
-      const found = (lit.ignoreCase ? lower() : message).includes(lit.text);
-      stamp[id] = gen;
-      value[id] = found ? 1 : 0;
-      return found;
+    has,
+    hasAny(ids) {
+      for (let i = 0; i < ids.length; i++) if (has(ids[i]!)) return true;
+      return false;
     },
   };
 }

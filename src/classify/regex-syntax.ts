@@ -120,11 +120,14 @@ function parse(source: string): Term[][] {
   return alts;
 }
 
-/** Literals that every match of one alternative must contain. */
-function sequenceLiterals(terms: readonly Term[], out: string[]): void {
+/**
+ * What every match of one alternative must contain, as sets: each set lists literals of
+ * which at least one occurs (a single-element set is a plain required literal).
+ */
+function sequenceLiterals(terms: readonly Term[], out: string[][]): void {
   let run = '';
   const flush = () => {
-    if (run) out.push(run);
+    if (run) out.push([run]);
     run = '';
   };
   for (const { atom, q } of terms) {
@@ -150,26 +153,63 @@ function sequenceLiterals(terms: readonly Term[], out: string[]): void {
       continue;
     }
     flush();
+    if (atom.t === 'group') {
+      const choice = alternativesLiteral(atom.alts);
+      if (choice) out.push(choice);
+    }
   }
   flush();
 }
 
+/** One literal per alternative (its longest), when every alternative has one. */
+function alternativesLiteral(alts: readonly Term[][]): string[] | undefined {
+  const choice: string[] = [];
+  for (const alt of alts) {
+    const sets: string[][] = [];
+    sequenceLiterals(alt, sets);
+    const best = sets.filter((x) => x.length === 1 && x[0]!.length >= 2).map((x) => x[0]!).sort((a, b) => b.length - a.length)[0];
+    if (!best) return undefined;
+    choice.push(best);
+  }
+  return choice;
+}
+
 /**
- * Substrings that every match must contain, longest first (lower-cased when the regex
- * ignores case). Empty when the pattern has a top-level alternation or no literal at all.
+ * Literal sets every match must satisfy (each: at least one of its literals occurs),
+ * lower-cased when the regex ignores case; strongest first (a plain literal before a
+ * choice, longer before shorter). Empty when nothing useful is required.
  */
-export function requiredLiterals(source: string, ignoreCase: boolean): string[] {
+export function requiredLiteralSets(source: string, ignoreCase: boolean): string[][] {
   let alts: Term[][];
   try {
     alts = parse(source);
   } catch {
     return [];
   }
-  if (alts.length !== 1) return [];
-  const out: string[] = [];
-  sequenceLiterals(alts[0]!, out);
-  const lits = [...new Set(out.map((l) => (ignoreCase ? l.toLowerCase() : l)))].filter((l) => l.length >= 2);
-  return lits.sort((a, b) => b.length - a.length);
+  const out: string[][] = [];
+  if (alts.length === 1) sequenceLiterals(alts[0]!, out);
+  else {
+    const choice = alternativesLiteral(alts);
+    if (choice) out.push(choice);
+  }
+  const norm = (l: string) => (ignoreCase ? l.toLowerCase() : l);
+  const seen = new Set<string>();
+  const sets: string[][] = [];
+  for (const set of out) {
+    if (set.some((l) => l.length < 2)) continue;
+    const clean = [...new Set(set.map(norm))];
+    const key = clean.join('\0');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sets.push(clean);
+  }
+  const weight = (set: string[]) => (set.length === 1 ? 1000 : 0) + Math.min(...set.map((l) => l.length));
+  return sets.sort((a, b) => weight(b) - weight(a));
+}
+
+/** Plain literals (single-element sets) every match must contain, longest first. */
+export function requiredLiterals(source: string, ignoreCase: boolean): string[] {
+  return requiredLiteralSets(source, ignoreCase).filter((s) => s.length === 1).map((s) => s[0]!);
 }
 
 function hasUnbounded(alts: readonly Term[][]): boolean {
