@@ -5,6 +5,7 @@
  */
 import { compileRules, type CompiledRule } from '../classify/compile.js';
 import { createClassifier, type Classifier } from '../classify/classifier.js';
+import { createRegexGate } from '../classify/regex-safety.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { ChannelConfig } from '../config/schema/channels.js';
 import { issueAt, sortIssues, type ConfigIssue, type ConfigPath } from '../config/source-map.js';
@@ -13,6 +14,7 @@ import { compileTemplate, isTemplateError, type Template } from '../core/templat
 import { compileRoutes, type RoutePolicy } from '../route/policy.js';
 import { checkEmailChannel, emailTemplateTexts } from './compile-email.js';
 import { compileSyslogListeners, type SyslogListenerPlan } from './syslog-listeners.js';
+import { createCachedChecker, type CachedChecker } from './regex-check.js';
 
 export interface ChannelPlan {
   readonly id: string;
@@ -49,11 +51,18 @@ function channelTemplates(c: ChannelConfig): [ConfigPath, string][] {
   }
 }
 
-export function compilePlan(loaded: LoadedConfig): CompileResult {
+export interface CompilePlanOptions {
+  /** The ReDoS analyser with its verdict cache; default: recheck with the default cache file. */
+  readonly regexChecker?: CachedChecker;
+}
+
+export function compilePlan(loaded: LoadedConfig, options: CompilePlanOptions = {}): CompileResult {
   const issues: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
   const main = loaded.sources.get(loaded.file)!;
-  const { rules, keywords, problems } = compileRules(loaded.rules);
+  const checker = options.regexChecker ?? createCachedChecker();
+  const { rules, keywords, problems } = compileRules(loaded.rules, { regexGate: createRegexGate(checker.check) });
+  checker.save();
   for (const p of problems) issues.push(issueAt(loaded.sources.get(p.file)!, p.path, p.message));
 
   const channels = new Map<string, ChannelPlan>();

@@ -64,6 +64,12 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
     }
     deps.metrics.classified.inc({ category: classification.category });
     const classified: Classified = { event, classification };
+    if (classification.drop) {
+      // A rule asked for it: intentional, so counted but not logged per event.
+      deps.metrics.dropped.inc({ listener: event.listener, reason: 'rule' });
+      deps.observe?.(classified, []);
+      return;
+    }
     const notifications = stages.route(classified);
     if (notifications.length) deps.enqueue(notifications);
     deps.observe?.(classified, notifications);

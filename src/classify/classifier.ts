@@ -1,18 +1,45 @@
 /**
- * The classifier: first matching rule wins; no match gives category `other` with the
- * severity mapped from syslog. Pure apart from the compiled rules it closes over.
+ * The classifier: rules are tried in order (only those the index leaves as candidates);
+ * the first match wins, except that a `continue` rule merges its fields and lets later
+ * rules decide; `drop` ends classification with the event dropped. No match gives
+ * category `other` with the severity mapped from syslog. Pure apart from the compiled
+ * rules it closes over; `explain` tells which rule matched and why.
  */
 import type { Classification } from '../core/classification.js';
 import type { GatewayEvent } from '../core/event.js';
 import { severityFromSyslog, type Severity } from '../core/severity.js';
-import { defaultFields, eventData } from '../core/template-data.js';
+import { defaultFields } from '../core/template-data.js';
+import type { TemplateData } from '../core/template.js';
 import { escapeControls, truncate } from '../core/text.js';
+import { applyFields, applySeverity } from './actions.js';
 import type { CompiledRule } from './compile.js';
-import { matchRule } from './match.js';
+import type { EvalState } from './conditions.js';
+import { explainCond, type CondTrace } from './explain.js';
+import { buildIndex, literalMemo } from './prefilter.js';
 
 const TITLE_MAX = 500;
 
-export type Classifier = (event: GatewayEvent) => Classification;
+export interface RuleTrace {
+  readonly rule: string;
+  readonly file: string;
+  /** `skipped`: the index ruled it out (a literal it needs is absent); else whether it matched. */
+  readonly result: 'matched' | 'no match' | 'skipped';
+  readonly missing?: string;
+  readonly conditions?: CondTrace;
+}
+
+export interface Explanation {
+  readonly classification: Classification;
+  /** Rules the index left as candidates, in the order tried. */
+  readonly tried: readonly RuleTrace[];
+  /** How many rules the index did not even consider for this event. */
+  readonly notCandidates: number;
+}
+
+export interface Classifier {
+  (event: GatewayEvent): Classification;
+  explain(event: GatewayEvent): Explanation;
+}
 
 function fallbackSeverity(event: GatewayEvent): Severity {
   return event.syslog ? severityFromSyslog(event.syslog.severity) : 'info';
@@ -22,34 +49,103 @@ function titleFrom(text: string): string {
   return truncate(escapeControls(text), TITLE_MAX);
 }
 
-export function createClassifier(rules: readonly CompiledRule[]): Classifier {
-  return (event) => {
-    let lower: string | undefined;
-    const lowerMessage = () => (lower ??= event.message.toLowerCase());
-    for (const rule of rules) {
-      const groups = matchRule(rule, event, lowerMessage);
-      if (!groups) continue;
-      const severity = rule.severity ?? fallbackSeverity(event);
-      const head = { ruleId: rule.id, category: rule.category, severity };
-      const fields: Record<string, string> = { ...defaultFields(event), ...groups };
-      for (const [name, template] of rule.fields) fields[name] = template.render(eventData(event, head, fields));
-      const data = eventData(event, head, fields);
-      return {
-        ...head,
-        title: titleFrom(rule.title ? rule.title.render(data) : event.message),
-        state: rule.state,
-        key: rule.key ? rule.key.render(data) : `${rule.id}|${event.host}`,
-        fields,
-      };
-    }
-    return {
-      ruleId: null,
-      category: 'other',
-      severity: fallbackSeverity(event),
-      title: titleFrom(event.message),
-      state: 'event',
-      key: `other|${event.host}`,
-      fields: defaultFields(event),
-    };
+/**
+ * Template data without copying the fields: the built-in keywords sit on an object whose
+ * prototype is `fields` (same lookups as core's eventData, which copies; this runs per event).
+ */
+function templateData(event: GatewayEvent, ruleId: string, category: string, severity: string, fields: Record<string, string>): TemplateData {
+  const data = Object.create(fields) as Record<string, string>;
+  data.Host = event.host;
+  data.Message = event.message;
+  data.Category = category;
+  data.Severity = severity;
+  data.Rule = ruleId;
+  data.EventId = event.id;
+  data.Source = event.peer.address;
+  data.Count = '1';
+  return data;
+}
+
+function build(rule: CompiledRule, event: GatewayEvent, fields: Record<string, string>): Classification {
+  const severity = (rule.severity && applySeverity(rule.severity, event, fields)) ?? fallbackSeverity(event);
+  const category = rule.category ?? 'other';
+  const data = rule.title || rule.key ? templateData(event, rule.id, category, severity, fields) : undefined;
+  const c: Classification = {
+    ruleId: rule.id,
+    category,
+    severity,
+    title: titleFrom(rule.title ? rule.title.render(data!) : event.message),
+    state: rule.state,
+    key: rule.key ? rule.key.render(data!) : `${rule.id}|${event.host}`,
+    fields,
   };
+  return rule.drop ? { ...c, drop: true } : c;
+}
+
+function other(event: GatewayEvent, fields: Record<string, string>): Classification {
+  return {
+    ruleId: null,
+    category: 'other',
+    severity: fallbackSeverity(event),
+    title: titleFrom(event.message),
+    state: 'event',
+    key: `other|${event.host}`,
+    fields,
+  };
+}
+
+export function createClassifier(rules: readonly CompiledRule[]): Classifier {
+  const index = buildIndex(rules);
+  const memo = literalMemo(index);
+
+  function run(event: GatewayEvent, trace?: RuleTrace[]): Classification {
+    let lower: string | undefined;
+    const state: EvalState = { event, lower: () => (lower ??= event.message.toLowerCase()), groups: {} };
+    memo.reset(event.message, state.lower);
+    let merged: Record<string, string> | undefined;
+    let lastContinue: CompiledRule | undefined;
+    for (const i of index.candidates(event)) {
+      const rule = rules[i]!;
+      const sets = index.ruleLiterals[i]!;
+      let missing: readonly number[] | undefined;
+      for (let k = 0; k < sets.length; k++) {
+        if (!memo.hasAny(sets[k]!)) {
+          missing = sets[k];
+          break;
+        }
+      }
+      if (missing !== undefined) {
+        trace?.push({ rule: rule.id, file: rule.file, result: 'skipped', missing: missing.map((id) => index.literals[id]!.text).join(' | ') });
+        continue;
+      }
+      state.groups = {};
+      let ok: boolean;
+      if (trace) {
+        const t = explainCond(rule.cond, state);
+        ok = t.ok;
+        trace.push({ rule: rule.id, file: rule.file, result: ok ? 'matched' : 'no match', conditions: t });
+      } else {
+        ok = rule.cond.test(state);
+      }
+      if (!ok) continue;
+      const fields: Record<string, string> = { ...(merged ?? defaultFields(event)), ...state.groups };
+      if (rule.fields.length) applyFields(rule.fields, event, fields, (f) => templateData(event, rule.id, rule.category ?? 'other', 'info', f as Record<string, string>));
+      if (rule.continue && !rule.drop) {
+        merged = fields;
+        if (rule.category !== undefined) lastContinue = rule;
+        continue;
+      }
+      return build(rule, event, fields);
+    }
+    const fields = merged ?? defaultFields(event);
+    return lastContinue ? build(lastContinue, event, fields) : other(event, fields);
+  }
+
+  const classify = ((event: GatewayEvent) => run(event)) as Classifier;
+  classify.explain = (event) => {
+    const tried: RuleTrace[] = [];
+    const classification = run(event, tried);
+    return { classification, tried, notCandidates: rules.length - index.candidates(event).length };
+  };
+  return classify;
 }

@@ -27,7 +27,7 @@ export function check(configFile: string, io: Io): number {
   }
   const c = plan.loaded.config;
   io.stdout(
-    `${plan.loaded.file}: ok (${c.listeners.syslog.length} listener(s), ${plan.rules.length} rule(s), ` +
+    `${plan.loaded.file}: ok (${c.listeners.syslog.length + c.listeners.snmp.length} listener(s), ${plan.rules.length} rule(s), ` +
     `${examples.run} example(s) passed, ${plan.channels.size} channel(s), ${c.routes.length} route(s))\n`,
   );
   return 0;

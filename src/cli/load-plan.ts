@@ -15,7 +15,7 @@ export function loadPlan(file: string, env: NodeJS.ProcessEnv = process.env): Pl
   // Compile what validated too, so one run lists every problem. When a rule file failed,
   // the fields it would define are unknown: skip "unknown keyword" reports then.
   const compiled = compilePlan(loaded.partial);
-  const more = compiled.ok ? [] : compiled.issues.filter((i) => loaded.rulesComplete || !i.message.startsWith('unknown keyword'));
+  const more = compiled.ok ? [] : compiled.issues.filter((i) => loaded.rulesComplete || !/^(?:rule \S+: )?unknown keyword/.test(i.message));
   return { ok: false, issues: sortIssues([...loaded.issues, ...more]) };
 }
 

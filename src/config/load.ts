@@ -202,7 +202,7 @@ function crossCheck(
     const first = seen.get(r.rule.id);
     if (first) at(['id'], `duplicate rule id "${r.rule.id}" (first defined in ${relative(dirname(main.file), first.file)})`);
     else seen.set(r.rule.id, r);
-    if (!categories.has(r.rule.category)) at(['category'], `unknown category "${r.rule.category}"; add it under categories:`);
+    if (r.rule.category !== undefined && !categories.has(r.rule.category)) at(['category'], `unknown category "${r.rule.category}"; add it under categories:`);
   }
   config.routes.forEach((route, i) => {
     route.channels.forEach((ch, j) => {

@@ -23,6 +23,8 @@ export interface Classification {
   readonly key: string;
   /** Named values for templates (VirusName, ComputerName, ...). */
   readonly fields: Readonly<Record<string, string>>;
+  /** Set when a rule said `drop: true`: the event is counted and goes no further. */
+  readonly drop?: boolean;
 }
 
 export interface Classified {

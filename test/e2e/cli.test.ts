@@ -25,7 +25,7 @@ describe('eventgate check', () => {
   it('passes the shipped config and runs its rule examples', async () => {
     const r = await runCli(['check', '--config', DEFAULT_CONFIG]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /ok \(1 listener\(s\), \d+ rule\(s\), \d+ example\(s\) passed/);
+    assert.match(r.stdout, /ok \(2 listener\(s\), \d+ rule\(s\), \d+ example\(s\) passed/);
   });
 
   it('exits 1 naming line and column of an unknown key, a wrong type and an unknown keyword', async (t) => {

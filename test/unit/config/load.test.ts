@@ -100,7 +100,7 @@ channels:
 `,
     });
     assert.deepEqual(lines, [
-      'rules/a.yaml:3:23 rules[0].match.message: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group',
+      'rules/a.yaml:3:23 rules[0].match.message: rule one: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group',
       'rules/a.yaml:7:15 rules[1].category: unknown category "nonsense"; add it under categories:',
       'rules/b.yaml:5:15 rules[0].severity: Invalid option: expected one of "debug"|"info"|"warning"|"error"|"critical"',
     ]);
