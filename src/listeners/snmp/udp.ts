@@ -6,13 +6,13 @@
  * warned about at most once a minute per reason (never with a community or key), and
  * dropped. No error escapes the message handler.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import type { Socket } from 'node:dgram';
 import type { GatewayEvent } from '../../core/event.js';
 import { normalizeAddress } from '../../core/net.js';
 import type { OidIndex } from '../../mib/oid-index.js';
 import { createRateLimitedWarn, type RateLimitedWarn } from '../../observe/rate-limited.js';
 import type { BoundAddress, Listener, ListenerContext } from '../listener.js';
+import { bindUdpSocket } from '../udp-socket.js';
 import { createEngine, type Engine, type EngineOptions, type Outcome, type RejectReason } from './engine.js';
 import { normalizeTrap, type HostSource } from './normalize.js';
 
@@ -94,36 +94,11 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
     }
   }
 
-  async function bind(address: string): Promise<Socket> {
-    const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.bind({ address, port: opts.port, exclusive: true }, () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
-    return s;
-  }
-
   return {
     id: listener,
     async start() {
       engine = createEngine(opts.engine);
-      let s: Socket;
-      try {
-        s = await bind(opts.address);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (opts.address !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw err;
-        log.warn({ code }, 'IPv6 unavailable; listening on IPv4 only');
-        s = await bind('0.0.0.0');
-      }
-      try {
-        s.setRecvBufferSize(opts.receiveBufferBytes);
-      } catch (err) {
-        log.warn({ err }, 'could not set the receive buffer size');
-      }
+      const s = await bindUdpSocket({ address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, log });
       s.on('error', (err) => ctx.warn('ERR_LISTENER_SOCKET', 'snmp socket error', { listener, err }));
       s.on('message', (msg, rinfo) => onMessage(s, msg, rinfo));
       socket = s;

@@ -4,11 +4,11 @@
  * 0.0.0.0 where IPv6 is unavailable. Datagrams from sources outside the allow-list or over
  * their rate limit are counted and dropped. Socket errors are logged, never thrown.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import type { Socket } from 'node:dgram';
 import { normalizeAddress } from '../../core/net.js';
 import type { AllowList } from '../access.js';
 import type { BoundAddress, Listener, ListenerContext } from '../listener.js';
+import { bindUdpSocket } from '../udp-socket.js';
 import type { Decoder } from './charset.js';
 import { ingestSyslog } from './normalize.js';
 
@@ -29,17 +29,6 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
   const log = ctx.log.child({ component: 'syslog', listener });
   const { metrics } = ctx;
 
-  async function bind(address: string): Promise<Socket> {
-    const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.bind({ address, port: opts.port, exclusive: true }, () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
-    return s;
-  }
 
   function onMessage(msg: Buffer, address: string, port: number): void {
     if (opts.allow && !opts.allow(address)) {
@@ -60,19 +49,7 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
   return {
     id: listener,
     async start() {
-      try {
-        socket = await bind(opts.address);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (opts.address !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw err;
-        log.warn({ code }, 'IPv6 unavailable; listening on IPv4 only');
-        socket = await bind('0.0.0.0');
-      }
-      try {
-        socket.setRecvBufferSize(opts.receiveBufferBytes);
-      } catch (err) {
-        log.warn({ err }, 'could not set the receive buffer size');
-      }
+      socket = await bindUdpSocket({ address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, log });
       socket.on('error', (err) => ctx.warn('ERR_LISTENER_SOCKET', 'syslog socket error', { listener, err }));
       socket.on('message', (msg, rinfo) => {
         try {

@@ -1,0 +1,40 @@
+/**
+ * Binding a UDP listener socket, shared by the syslog and SNMP listeners: `::` binds
+ * dual-stack (IPv4 peers arrive as IPv4-mapped and are normalized by the caller) and falls
+ * back to 0.0.0.0 where IPv6 is unavailable; the receive buffer is raised as configured
+ * (the kernel caps it at net.core.rmem_max).
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Logger } from '../observe/logger.js';
+
+async function bind(address: string, port: number): Promise<Socket> {
+  const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false });
+  await new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.bind({ address, port, exclusive: true }, () => {
+      s.off('error', reject);
+      resolve();
+    });
+  });
+  return s;
+}
+
+/** Binds `address:port`; rejects when binding fails (other than IPv6 being unavailable for `::`). */
+export async function bindUdpSocket(o: { address: string; port: number; receiveBufferBytes: number; log: Logger }): Promise<Socket> {
+  let socket: Socket;
+  try {
+    socket = await bind(o.address, o.port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (o.address !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw err;
+    o.log.warn({ code }, 'IPv6 unavailable; listening on IPv4 only');
+    socket = await bind('0.0.0.0', o.port);
+  }
+  try {
+    socket.setRecvBufferSize(o.receiveBufferBytes);
+  } catch (err) {
+    o.log.warn({ err }, 'could not set the receive buffer size');
+  }
+  return socket;
+}
