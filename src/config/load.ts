@@ -182,7 +182,7 @@ function salvage(value: unknown): GatewayConfig {
   }) : [];
   return {
     listeners: section('listeners'), mibs: section('mibs'), rules: section('rules'), categories: section('categories'),
-    channels, routes, queue: section('queue'), log: section('log'),
+    channels, routes, queue: section('queue'), log: section('log'), http: section('http'),
   };
 }
 

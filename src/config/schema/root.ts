@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from '../../observe/logger.js';
 import { channel } from './channels.js';
+import { httpSection } from './http.js';
 import { identifier } from './common.js';
 import { listenersSection } from './listeners.js';
 import { route } from './routes.js';
@@ -18,6 +19,7 @@ export const configSchema = z.strictObject({
   routes: z.array(route).default([]),
   queue: z.strictObject({ capacity: z.number().int().min(1).default(10_000) }).default({ capacity: 10_000 }),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
+  http: httpSection.default({ listen: '' }).meta({ description: 'The /healthz and /metrics endpoint; off when absent' }),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;
