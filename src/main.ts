@@ -8,6 +8,7 @@ import { check, type Io } from './cli/check.js';
 import { classify } from './cli/classify.js';
 import { run } from './cli/run.js';
 import { testNotify } from './cli/test-notify.js';
+import { status } from './cli/status.js';
 
 const io: Io = {
   stdout: (s) => process.stdout.write(s),
@@ -32,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'check': return check(args.config, io);
     case 'classify': return classify(args.config, process.stdin, io);
     case 'test-notify': return testNotify(args, io);
+    case 'status': return status(args.config, io);
   }
 }
 

@@ -13,6 +13,9 @@ import type { BoundAddress, Listener, ListenerContext } from '../listeners/liste
 import type { Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { createRateLimitedWarn } from '../observe/rate-limited.js';
+import { createChannelHealth } from '../observe/channel-health.js';
+import { createProcessMetrics } from '../observe/process-metrics.js';
+import { parseListen } from '../config/schema/http.js';
 import { createDeliverer, type Channel, type Deliverer } from '../outputs/deliverer.js';
 import type { SpawnFn } from '../outputs/exec/exec-output.js';
 import { createRouter } from '../route/router.js';
@@ -23,6 +26,9 @@ import { createMibCache, createSnmpListenerFromConfig, mibDirs, snmpFingerprint,
 import type { GatewayPlan } from './compile.js';
 import { createPipeline, type Pipeline, type Stages } from './pipeline.js';
 import { createSyslogListener, refreshSyslogListener } from './syslog-listeners.js';
+import { buildHealth, type HealthReport } from './health.js';
+import { createHttpEndpoint } from './http.js';
+import { createSelfMonitor, type SelfMonitorOptions } from './self-monitor.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -33,6 +39,8 @@ export interface GatewayDeps {
   readonly outbox?: Outbox;
   /** Sees every classified event and the notifications it produced (tests, history). */
   readonly observe?: (c: Classified, notifications: readonly Notification[]) => void;
+  /** Self-monitoring limits (tests shorten them). */
+  readonly selfMonitor?: Partial<SelfMonitorOptions>;
 }
 
 export interface Gateway {
@@ -44,6 +52,11 @@ export interface Gateway {
   readonly metrics: Metrics;
   readonly outbox: Outbox;
   generation(): number;
+  health(): HealthReport;
+  /** Where /healthz and /metrics listen (`host:port`), undefined when off. */
+  httpAddress(): string | undefined;
+  /** A SIGHUP reload found the new file invalid: count it and raise a self-monitoring event. */
+  reloadRejected(issues: readonly string[]): void;
 }
 
 interface ListenerEntry {
@@ -62,9 +75,18 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   let generation = 1;
   let deliverer: Deliverer;
   let listeners = new Map<string, ListenerEntry>();
+  const startedAt = clock.now();
+  const channelHealth = createChannelHealth(clock);
+  const processMetrics = createProcessMetrics(metrics.registry);
+  // The pipeline is built below; the monitor emits only once the gateway has started.
+  const monitor = createSelfMonitor({
+    clock, timers, metrics, log, newId,
+    emit: (event) => pipeline.emit(event),
+    ...(deps.selfMonitor ? { options: deps.selfMonitor } : {}),
+  });
 
   const stagesFor = (p: GatewayPlan): Stages => ({
-    classify: p.classifier,
+    classify: monitor.classify(p.classifier),
     route: createRouter(p.policy, { newId, now: () => clock.now() }),
   });
 
@@ -76,7 +98,14 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
         ...(deps.spawn ? { spawn: deps.spawn } : {}),
       }));
     }
-    return createDeliverer(channels, { outbox, clock, timers, log, metrics });
+    return createDeliverer(channels, {
+      outbox, clock, timers, log, metrics,
+      onSettled(channel, n, outcome, error) {
+        if (outcome === 'sent') return channelHealth.success(channel);
+        channelHealth.failure(channel, error?.code ?? 'ERR_OUTPUT_UNEXPECTED', outcome === 'dead');
+        if (outcome === 'dead' && error) monitor.deliveryDead(channel, n, error);
+      },
+    });
   };
 
   const pipeline: Pipeline = createPipeline(stagesFor(plan), {
@@ -136,10 +165,40 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
 
   deliverer = buildDeliverer(plan);
 
+  const http = createHttpEndpoint({
+    log,
+    health: () => health(),
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
+
+  async function startHttp(p: GatewayPlan): Promise<void> {
+    const at = parseListen(p.loaded.config.http.listen);
+    if (at) await http.start(at.host, at.port);
+  }
+
+  function health(): HealthReport {
+    const bound = new Map<string, BoundAddress[] | undefined>();
+    for (const id of wanted(plan).keys()) bound.set(id, listeners.get(id)?.listener.addresses());
+    return buildHealth({
+      now: clock.now(),
+      startedAt,
+      generation,
+      listeners: bound,
+      outboxDepth: outbox.depth(),
+      channels: [...plan.channels.values()].map((c) => ({ id: c.id, type: c.config.type, depth: outbox.depth(c.id), health: channelHealth.get(c.id) })),
+    });
+  }
+
   return {
     metrics,
     outbox,
     generation: () => generation,
+    health,
+    httpAddress: () => http.address(),
+    reloadRejected(issues) {
+      metrics.configReloads.inc({ result: 'rejected' });
+      monitor.reloadRejected(issues.length, issues[0]);
+    },
     async start() {
       const started = new Map<string, ListenerEntry>();
       try {
@@ -148,15 +207,20 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
           await listener.start();
           started.set(id, { listener, fingerprint: w.fingerprint });
         }
+        await startHttp(plan);
       } catch (err) {
         await stopListeners(started.values());
         throw err;
       }
       listeners = started;
+      metrics.configGeneration.set(generation);
+      processMetrics.start();
+      monitor.start();
       deliverer.wake();
       log.info({ listeners: listeners.size, channels: plan.channels.size, rules: plan.rules.length }, 'eventgate started');
     },
     async reload(next) {
+      const oldListen = plan.loaded.config.http.listen;
       const want = wanted(next);
       const keep = new Map<string, ListenerEntry>();
       const gone: ListenerEntry[] = [];
@@ -186,12 +250,25 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       deliverer = buildDeliverer(next);
       deliverer.wake();
       generation++;
+      metrics.configGeneration.set(generation);
+      metrics.configReloads.inc({ result: 'ok' });
+      if (next.loaded.config.http.listen !== oldListen) {
+        await http.stop();
+        try {
+          await startHttp(next);
+        } catch (err) {
+          log.error({ err, listen: next.loaded.config.http.listen }, 'http endpoint could not start after reload');
+        }
+      }
       log.info({ generation, listeners: listeners.size, channels: next.channels.size, rules: next.rules.length }, 'configuration reloaded');
     },
     async stop(graceMs = 4000) {
       const deadline = clock.monotonic() + graceMs;
       await stopListeners(listeners.values());
       listeners = new Map();
+      monitor.stop();
+      processMetrics.stop();
+      await http.stop();
       await pipeline.drain();
       await deliverer.stop(Math.max(0, deadline - clock.monotonic()));
       const pending = outbox.depth();

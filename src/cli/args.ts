@@ -5,7 +5,7 @@
 import { LOG_LEVELS } from '../observe/logger.js';
 
 export const DEFAULT_CONFIG = '/etc/eventgate/eventgate.yaml';
-export const COMMANDS = ['run', 'check', 'classify', 'test-notify'] as const;
+export const COMMANDS = ['run', 'check', 'classify', 'test-notify', 'status'] as const;
 /** Commands that take one positional argument, and what it is called in usage errors. */
 const POSITIONAL: Partial<Record<Command, string>> = { 'test-notify': 'CHANNEL' };
 export type Command = (typeof COMMANDS)[number];
@@ -26,6 +26,7 @@ commands:
   classify   read syslog lines on stdin, print how each is classified and routed (JSON)
   test-notify CHANNEL
              send a test notification through CHANNEL and say what happened
+  status     ask the running instance (http.listen) how it is; exit 0 healthy, 1 not
 
 options:
   --config FILE       configuration file (default ${DEFAULT_CONFIG}, or $EVENTGATE_CONFIG)

@@ -31,7 +31,8 @@ export async function run(args: CliArgs, io: Io): Promise<number> {
     io.stderr(`${args.config}: configuration invalid; not starting\n`);
     return 1;
   }
-  const log = createLogger({ level: args.logLevel ?? first.plan.loaded.config.log.level });
+  // JSON for journald and pipes; readable lines when a person watches a terminal.
+  const log = createLogger({ level: args.logLevel ?? first.plan.loaded.config.log.level, readable: process.stdout.isTTY === true });
   process.on('uncaughtException', fatalHandler(log, 'uncaught exception', process.exit));
   process.on('unhandledRejection', fatalHandler(log, 'unhandled rejection', process.exit));
 
@@ -42,7 +43,8 @@ export async function run(args: CliArgs, io: Io): Promise<number> {
     log.fatal({ err }, 'could not start listeners');
     return 1;
   }
-  log.info({ config: first.plan.loaded.file, addresses: gateway.addresses() }, 'listening');
+  const http = gateway.httpAddress();
+  log.info({ config: first.plan.loaded.file, addresses: gateway.addresses(), ...(http ? { http } : {}) }, 'listening');
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -63,7 +65,9 @@ export async function run(args: CliArgs, io: Io): Promise<number> {
       reloading = reloading.then(async () => {
         const next = loadPlan(args.config);
         if (!next.ok) {
-          log.error({ issues: next.issues.map(formatIssue) }, 'reload rejected: configuration invalid; keeping the running configuration');
+          const issues = next.issues.map(formatIssue);
+          log.error({ issues }, 'reload rejected: configuration invalid; keeping the running configuration');
+          gateway.reloadRejected(issues);
           return;
         }
         if (!args.logLevel) log.level = next.plan.loaded.config.log.level;

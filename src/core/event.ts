@@ -3,7 +3,8 @@
  * stage reads it and never changes it. `raw` keeps the exact bytes received.
  */
 
-export type Transport = 'udp' | 'tcp' | 'tls';
+/** `internal`: raised by eventgate itself (self-monitoring), never received from a network. */
+export type Transport = 'udp' | 'tcp' | 'tls' | 'internal';
 
 export interface Peer {
   readonly address: string;
@@ -93,12 +94,31 @@ export interface TrapParts {
   readonly varbindsOmitted?: number;
 }
 
+/** Kinds of self-monitoring event, each classified by its fixed rule `eventgate-<kind>`. */
+export const INTERNAL_KINDS = ['delivery-dead', 'input-dropped', 'reload-failed'] as const;
+export type InternalKind = (typeof INTERNAL_KINDS)[number];
+
+/**
+ * A self-monitoring event (kind `internal`): eventgate reporting on itself through its own
+ * pipeline, so operators route it like any other event (category `system-status`, rule
+ * `eventgate-<kind>`). Raised rate-limited by app/self-monitor.ts; values come from config
+ * ids and fixed texts, never from network input.
+ */
+export interface InternalParts {
+  readonly kind: InternalKind;
+  /** What it is about: a channel id, a listener id, or `config`. */
+  readonly subject: string;
+  readonly severity: 'warning' | 'error';
+  /** An error code from core/errors.ts, when one applies. */
+  readonly code?: string;
+}
+
 export interface GatewayEvent {
   /** ULID, sortable by arrival. */
   readonly id: string;
   /** Milliseconds since the epoch, from the injected clock. */
   readonly receivedAt: number;
-  readonly kind: 'syslog' | 'trap';
+  readonly kind: 'syslog' | 'trap' | 'internal';
   /** Id of the listener that received it. */
   readonly listener: string;
   readonly peer: Peer;
@@ -108,6 +128,7 @@ export interface GatewayEvent {
   readonly message: string;
   readonly syslog?: SyslogParts;
   readonly trap?: TrapParts;
+  readonly internal?: InternalParts;
   /** The bytes exactly as received. */
   readonly raw: Uint8Array;
 }

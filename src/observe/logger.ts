@@ -4,6 +4,7 @@
  * `event`, never spread into top-level keys; pino's JSON escaping keeps control bytes out.
  */
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { readableDestination } from './log-format.js';
 
 export type { Logger };
 
@@ -12,7 +13,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** Key names whose values are always replaced, wherever they appear two levels deep. */
 const REDACT = ['password', 'pass', 'secret', 'community', 'communities', 'auth_key', 'priv_key', 'token'];
 
-export function createLogger(options: { level: LevelWithSilent; destination?: DestinationStream }): Logger {
+/** `readable`: one plain line per record instead of JSON (for a terminal; journald gets JSON). */
+export function createLogger(options: { level: LevelWithSilent; destination?: DestinationStream; readable?: boolean }): Logger {
   return pino(
     {
       level: options.level,
@@ -21,6 +23,6 @@ export function createLogger(options: { level: LevelWithSilent; destination?: De
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACT, ...REDACT.map((k) => `*.${k}`)], censor: '<secret>' },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.destination ?? (options.readable ? readableDestination() : pino.destination({ dest: 1, sync: true })),
   );
 }

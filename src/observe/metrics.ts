@@ -3,7 +3,10 @@
  * global default). Labels are bounded: listener, channel, rule and category ids come from
  * config, reasons and formats from fixed lists; never a host or message text.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Queued → confirmed, in seconds: from sub-second hooks to hours of SMTP outage. */
+const LATENCY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600];
 
 export function createMetrics() {
   const registry = new Registry();
@@ -30,6 +33,11 @@ export function createMetrics() {
     snmpRejected: counter('eventgate_snmp_rejected_total', 'SNMP datagrams rejected, by reason', ['listener', 'reason'] as const),
     snmpResponses: counter('eventgate_snmp_responses_sent_total', 'SNMP responses sent: ack (accepted inform) or report (v3 discovery)', ['listener', 'kind'] as const),
     outboxDepth: new Gauge({ name: 'eventgate_outbox_depth', help: 'Notifications waiting for delivery', labelNames: ['channel'] as const, registers: [registry] }),
+    deliveryLatency: new Histogram({ name: 'eventgate_delivery_latency_seconds', help: 'Time from queueing a notification to its confirmed delivery', labelNames: ['channel'] as const, buckets: LATENCY_BUCKETS, registers: [registry] }),
+    internalEvents: counter('eventgate_internal_events_total', 'Self-monitoring events raised into the pipeline', ['kind'] as const),
+    internalSuppressed: counter('eventgate_internal_events_suppressed_total', 'Self-monitoring events held back by the rate limit or the loop guard', ['kind', 'reason'] as const),
+    configReloads: counter('eventgate_config_reloads_total', 'Configuration reloads, by result (ok, rejected)', ['result'] as const),
+    configGeneration: new Gauge({ name: 'eventgate_config_generation', help: 'Configuration generation in use (1 at start, +1 per reload)', registers: [registry] }),
   };
 }
 

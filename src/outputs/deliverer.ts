@@ -9,7 +9,8 @@ import { GatewayError } from '../core/errors.js';
 import type { Delivery, Output } from '../core/output.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Outbox, OutboxRecord } from '../store/outbox.js';
+import type { Notification } from '../core/notification.js';
+import type { DeliveryError, Outbox, OutboxRecord } from '../store/outbox.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
 
 export interface Channel {
@@ -24,6 +25,8 @@ export interface DelivererDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly random?: () => number;
+  /** Told the outcome of every attempt (channel health, self-monitoring); must not throw. */
+  readonly onSettled?: (channel: string, n: Notification, outcome: 'sent' | 'retry' | 'dead', error?: DeliveryError) => void;
 }
 
 export interface Deliverer {
@@ -107,6 +110,8 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
     if (result.status === 'sent') {
       outbox.ack(n.id);
       metrics.notificationsSent.inc({ channel: id });
+      metrics.deliveryLatency.observe({ channel: id }, Math.max(0, clock.now() - n.createdAt) / 1000);
+      deps.onSettled?.(id, n, 'sent');
       log.debug({ ...fields, detail: result.detail }, 'notification delivered');
       return;
     }
@@ -118,6 +123,7 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
         outbox.retry(n.id, d.at, error);
         metrics.notificationsRetried.inc({ channel: id, code: error.code });
         log.warn({ ...fields, error, retryInMs: d.at - now }, 'delivery failed; will retry');
+        deps.onSettled?.(id, n, 'retry', error);
         return;
       }
       log.error({ ...fields, error, reason: d.reason }, 'delivery given up after retries; notification moved to dead letters');
@@ -126,6 +132,7 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
     }
     outbox.bury(n.id, error);
     metrics.notificationsDead.inc({ channel: id, code: error.code });
+    deps.onSettled?.(id, n, 'dead', error);
   }
 
   return {
