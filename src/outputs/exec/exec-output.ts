@@ -73,6 +73,9 @@ async function explainSpawnError(command: string, cwd: string, code: string | un
 export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; spawn?: SpawnFn }): Output {
   const spawn = deps.spawn ?? (nodeSpawn as SpawnFn);
   const log = deps.log.child({ component: 'exec', channel: opts.id });
+  // A hook that prints its environment must not put the channel's secrets into our log.
+  const secrets = Object.values(opts.env).flatMap((v) => (typeof v === 'string' || v.reveal().length < 4 ? [] : [v.reveal()]));
+  const redact = (o: { text: string; truncated: boolean }) => ({ ...o, text: secrets.reduce((t, v) => t.split(v).join('<secret>'), o.text) });
 
   function run(n: Notification, signal: AbortSignal): Promise<Delivery> {
     const data = notificationData(n);
@@ -158,7 +161,7 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; s
         });
       });
       const settle = (code: number | null, sig: NodeJS.Signals | null) => {
-        const output = outputSummary(out.read(), err.read());
+        const output = outputSummary(redact(out.read()), redact(err.read()));
         const detail = (what: string) => (output ? `${what}; ${output}` : what);
         const fields = { notification: n.id, exitCode: code, signal: sig, hook: { output } };
         if (overLimit) {
