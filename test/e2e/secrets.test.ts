@@ -1,0 +1,92 @@
+/**
+ * TEST-PLAN S7: secrets never appear. Each canary is a secret the config references; after
+ * a run at trace level with a hook that fails and prints its environment, a rejected
+ * reload, `check` on a broken and a good config and a `status` call, no canary (nor its
+ * base64 or hex) is in stdout, stderr, /metrics or /healthz. New secret kinds (SMTP
+ * password, communities, v3 keys) add one CANARIES line and their config lines.
+ */
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { ROOT, runCli, startGatewayProcess } from '../helpers/gateway-process.js';
+import { freePort, httpGet } from '../helpers/http.js';
+import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** Environment variable → canary value. Referenced from the config below as `{ env: NAME }`. */
+const CANARIES: Record<string, string> = {
+  EVENTGATE_TEST_HOOK_TOKEN: 'canary-hook-token-5c1e9a',
+};
+
+function forms(value: string): string[] {
+  return [value, Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex')];
+}
+
+function assertNoCanary(where: string, text: string): void {
+  for (const [name, value] of Object.entries(CANARIES)) {
+    for (const f of forms(value)) assert.ok(!text.includes(f), `${name} (${f}) appears in ${where}`);
+  }
+}
+
+it('no secret reaches stdout, stderr, /metrics or /healthz', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const seen = join(dir, 'hook-env.txt');
+  const hook = join(dir, 'leaky-hook.sh');
+  // A careless hook: appends its environment to a file, dumps it to stderr (which eventgate logs) and fails.
+  writeFileSync(hook, `#!/bin/sh\nenv >> ${seen}\nenv >&2\nexit 1\n`);
+  chmodSync(hook, 0o755);
+  const httpPort = await freePort();
+  const good = `listeners:
+  syslog:
+    - { id: udp, protocol: udp, address: 127.0.0.1, port: 0 }
+rules: ["${ROOT}/config/rules/*.yaml"]
+channels:
+  console: { type: log }
+  ticket:
+    type: exec
+    command: ${hook}
+    env: { TOKEN: { env: EVENTGATE_TEST_HOOK_TOKEN } }
+    max_age: 1s
+    retry_initial: 100ms
+    retry_max: 200ms
+routes:
+  - match: { category: [virus, system-status] }
+    channels: [console, ticket]
+http: { listen: "127.0.0.1:${httpPort}" }
+log: { level: trace }
+`;
+  const env = { ...CANARIES };
+  const gw = await startGatewayProcess(dir, good, env);
+  t.after(() => gw.stop('SIGKILL'));
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.send('<12>Nov 22 10:00:00 pc av: Virus found: Canary-Run in /x on pc', gw.port('udp'), '127.0.0.1', () => r()));
+  s.close();
+  await waitFor(() => gw.records().find((r) => r.msg === 'delivery given up after retries; notification moved to dead letters'), 'the hook to fail for good', 15_000);
+
+  // The reference reached the hook (so the test is not vacuous) and the hook printed it.
+  for (const value of Object.values(CANARIES)) assert.ok(readFileSync(seen, 'utf8').includes(value), 'the hook received the secret');
+  assert.ok(gw.records().some((r) => r.msg === 'hook failed' && JSON.stringify(r.hook).includes('TOKEN=<secret>')), 'hook output was logged, redacted');
+
+  writeFileSync(gw.configPath, good.replace('max_age: 1s', 'max_age: soon'));
+  gw.child.kill('SIGHUP');
+  await waitFor(() => gw.records().find((r) => String(r.msg).startsWith('reload rejected')), 'the rejected reload');
+
+  const metrics = await httpGet(`http://127.0.0.1:${httpPort}/metrics`);
+  const health = await httpGet(`http://127.0.0.1:${httpPort}/healthz`);
+  assert.equal(health.status, 503);
+  const status = await runCli(['status', '--config', gw.configPath], { env });
+  const badCheck = await runCli(['check', '--config', gw.configPath], { env });
+  assert.equal(badCheck.code, 1);
+  writeFileSync(gw.configPath, good);
+  const goodCheck = await runCli(['check', '--config', gw.configPath], { env });
+  assert.equal(goodCheck.code, 0, goodCheck.stderr);
+  assert.equal(await gw.stop('SIGTERM'), 0);
+
+  assertNoCanary('the service stdout', gw.lines.join('\n'));
+  assertNoCanary('the service stderr', gw.stderr.join('\n'));
+  assertNoCanary('/metrics', metrics.body);
+  assertNoCanary('/healthz', health.body);
+  for (const [name, r] of Object.entries({ status, badCheck, goodCheck })) assertNoCanary(`${name} output`, r.stdout + r.stderr);
+});
