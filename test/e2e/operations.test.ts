@@ -25,7 +25,7 @@ async function sendAll(port: number, lines: string[]): Promise<void> {
   s.close();
 }
 
-it('health and metrics while traffic flows; a failing channel is degraded and raises a system-status event', { timeout: 60_000 }, async (t) => {
+it('health and metrics while traffic flows; a failing channel is degraded and raises a system-status event', { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t);
   const ops = recordingHook(dir, 'ops');
   const failing = join(dir, 'failing.sh');

@@ -30,7 +30,7 @@ function assertNoCanary(where: string, text: string): void {
   }
 }
 
-it('no secret reaches stdout, stderr, /metrics or /healthz', { timeout: 60_000 }, async (t) => {
+it('no secret reaches stdout, stderr, /metrics or /healthz', { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t);
   const seen = join(dir, 'hook-env.txt');
   const hook = join(dir, 'leaky-hook.sh');
