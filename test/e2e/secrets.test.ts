@@ -1,9 +1,9 @@
 /**
  * TEST-PLAN S7: secrets never appear. Each canary is a secret the config references; after
  * a run at trace level with a hook that fails and prints its environment, a rejected
- * reload, `check` on a broken and a good config and a `status` call, no canary (nor its
- * base64 or hex) is in stdout, stderr, /metrics or /healthz. New secret kinds (SMTP
- * password, communities, v3 keys) add one CANARIES line and their config lines.
+ * reload, an SMTP server and trap receivers that are not there, `check` on a broken and a
+ * good config and a `status` call, no canary (nor its base64 or hex) is in stdout,
+ * stderr, /metrics or /healthz. A new secret kind adds one CANARIES line and its config.
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -18,6 +18,10 @@ import { waitFor } from '../helpers/wait.js';
 /** Environment variable → canary value. Referenced from the config below as `{ env: NAME }`. */
 const CANARIES: Record<string, string> = {
   EVENTGATE_TEST_HOOK_TOKEN: 'canary-hook-token-5c1e9a',
+  EVENTGATE_TEST_SMTP_PASS: 'canary-smtp-pass-81d2f4',
+  EVENTGATE_TEST_COMMUNITY: 'canary-community-3b7e0c',
+  EVENTGATE_TEST_V3_AUTH: 'canary-v3-auth-key-9a4d21',
+  EVENTGATE_TEST_V3_PRIV: 'canary-v3-priv-key-6f0b83',
 };
 
 function forms(value: string): string[] {
@@ -51,9 +55,27 @@ channels:
     max_age: 1s
     retry_initial: 100ms
     retry_max: 200ms
+  mail:
+    type: email
+    smtp: { servers: ["127.0.0.1:1"], tls: none, allow_insecure_auth: true, auth: { user: gw, pass: { env: EVENTGATE_TEST_SMTP_PASS } } }
+    from: eventgate@example.com
+    to: soc@example.com
+    max_age: 1s
+    retry_initial: 100ms
+  traps:
+    type: snmp
+    targets:
+      - { host: 127.0.0.1, port: 1, version: 2c, community: { env: EVENTGATE_TEST_COMMUNITY } }
+      - host: 127.0.0.1
+        port: 1
+        version: 3
+        engine_id: "0x8000000001020304"
+        user: { name: noc, auth: { key: { env: EVENTGATE_TEST_V3_AUTH } }, priv: { key: { env: EVENTGATE_TEST_V3_PRIV } } }
+    max_age: 1s
+    retry_initial: 100ms
 routes:
   - match: { category: [virus, system-status] }
-    channels: [console, ticket]
+    channels: [console, ticket, mail, traps]
 http: { listen: "127.0.0.1:${httpPort}" }
 log: { level: trace }
 `;
@@ -66,7 +88,7 @@ log: { level: trace }
   await waitFor(() => gw.records().find((r) => r.msg === 'delivery given up after retries; notification moved to dead letters'), 'the hook to fail for good', 15_000);
 
   // The reference reached the hook (so the test is not vacuous) and the hook printed it.
-  for (const value of Object.values(CANARIES)) assert.ok(readFileSync(seen, 'utf8').includes(value), 'the hook received the secret');
+  assert.ok(readFileSync(seen, 'utf8').includes(CANARIES.EVENTGATE_TEST_HOOK_TOKEN!), 'the hook received the secret');
   assert.ok(gw.records().some((r) => r.msg === 'hook failed' && JSON.stringify(r.hook).includes('TOKEN=<secret>')), 'hook output was logged, redacted');
 
   writeFileSync(gw.configPath, good.replace('max_age: 1s', 'max_age: soon'));
@@ -76,6 +98,8 @@ log: { level: trace }
   const metrics = await httpGet(`http://127.0.0.1:${httpPort}/metrics`);
   const health = await httpGet(`http://127.0.0.1:${httpPort}/healthz`);
   assert.equal(health.status, 503);
+  const mail = (JSON.parse(health.body).channels as { id: string; lastError?: { code: string } }[]).find((c) => c.id === 'mail');
+  assert.ok(mail?.lastError, 'the SMTP channel tried (and failed) with its password');
   const status = await runCli(['status', '--config', gw.configPath], { env });
   const badCheck = await runCli(['check', '--config', gw.configPath], { env });
   assert.equal(badCheck.code, 1);
