@@ -47,6 +47,7 @@ test('install into a DESTDIR, check the installed config, verify the unit, reins
   assert.equal(mode(config), '640');
   const configText = readFileSync(config, 'utf8');
   assert.match(configText, /protocol: udp, port: 514/);
+  assert.match(configText, /protocol: tcp, port: 514/);
   assert.match(configText, /listen: "127\.0\.0\.1:9164"/);
   assert.ok(lstatSync(join(d, 'etc/eventgate/packs')).isSymbolicLink());
   assert.equal(readlinkSync(join(d, 'etc/eventgate/packs')), '../../opt/eventgate/config/rules', 'relative, so it resolves in DESTDIR and on the host');
@@ -54,7 +55,7 @@ test('install into a DESTDIR, check the installed config, verify the unit, reins
   // The installed program, on its own runtime dependencies, checks the installed config.
   const check = spawnSync(join(prefix, 'bin/eventgate'), ['check', '--config', config], { encoding: 'utf8', cwd: d, timeout: 30_000 });
   assert.equal(check.status, 0, check.stdout + check.stderr);
-  assert.match(check.stdout, /ok \(1 listener\(s\), \d+ rule\(s\), \d+ example\(s\) passed/);
+  assert.match(check.stdout, /ok \(2 listener\(s\), \d+ rule\(s\), \d+ example\(s\) passed/);
 
   // verify needs the unit's programs to exist: point the installed unit at the DESTDIR tree.
   const vdir = join(d, 'verify');
