@@ -48,6 +48,7 @@ test('install into a DESTDIR, check the installed config, verify the unit, reins
   const configText = readFileSync(config, 'utf8');
   assert.match(configText, /protocol: udp, port: 514/);
   assert.match(configText, /protocol: tcp, port: 514/);
+  assert.match(configText, /snmp:\n {4}- port: 162/);
   assert.match(configText, /listen: "127\.0\.0\.1:9164"/);
   assert.ok(lstatSync(join(d, 'etc/eventgate/packs')).isSymbolicLink());
   assert.equal(readlinkSync(join(d, 'etc/eventgate/packs')), '../../opt/eventgate/config/rules', 'relative, so it resolves in DESTDIR and on the host');
