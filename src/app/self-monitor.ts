@@ -180,7 +180,13 @@ export function createSelfMonitor(deps: SelfMonitorDeps): SelfMonitor {
 
   return {
     classify(inner) {
-      return (event) => (event.kind === 'internal' && event.internal ? classifyInternal(event, event.internal) : inner(event));
+      const own = (event: GatewayEvent) => (event.kind === 'internal' && event.internal ? classifyInternal(event, event.internal) : undefined);
+      return Object.assign((event: GatewayEvent) => own(event) ?? inner(event), {
+        explain: (event: GatewayEvent) => {
+          const c = own(event);
+          return c ? { classification: c, tried: [], notCandidates: 0 } : inner.explain(event);
+        },
+      });
     },
     deliveryDead(channel, n, error) {
       // A self-monitoring notification that died raises nothing: that is how loops start.

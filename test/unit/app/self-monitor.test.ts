@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSelfMonitor, INTERNAL_RULE_IDS, type SelfMonitorOptions } from '../../../src/app/self-monitor.js';
+import type { Classifier } from '../../../src/classify/classifier.js';
+import type { Classification } from '../../../src/core/classification.js';
 import type { GatewayEvent } from '../../../src/core/event.js';
 import type { Notification } from '../../../src/core/notification.js';
 import { createLogger } from '../../../src/observe/logger.js';
@@ -28,6 +30,11 @@ function notification(ruleId: string | null, channel = 'mail'): Notification {
   };
 }
 
+/** A plain function as a Classifier (explain reports no rule trace). */
+function classifier(fn: (e: GatewayEvent) => Classification): Classifier {
+  return Object.assign(fn, { explain: (e: GatewayEvent) => ({ classification: fn(e), tried: [], notCandidates: 0 }) });
+}
+
 const DEAD = { code: 'ERR_EXEC_EXIT', message: 'hook exited with status 1' };
 
 describe('self-monitoring', () => {
@@ -38,19 +45,21 @@ describe('self-monitoring', () => {
     const e = events[0]!;
     assert.equal(e.kind, 'internal');
     assert.equal(e.host, 'gw1');
-    const c = monitor.classify(() => assert.fail('user rules are not asked about internal events'))(e);
+    const c = monitor.classify(classifier(() => assert.fail('user rules are not asked about internal events')))(e);
     assert.equal(c.ruleId, INTERNAL_RULE_IDS['delivery-dead']);
     assert.equal(c.category, 'system-status');
     assert.equal(c.severity, 'error');
     assert.equal(c.key, 'eventgate|delivery-dead|mail');
     assert.match(c.title, /^channel mail: notification N1 given up/);
     assert.equal(c.fields.ErrorDescription, 'ERR_EXEC_EXIT: the hook command exited with a non-zero status');
+    const explained = monitor.classify(classifier(() => assert.fail())).explain(e);
+    assert.deepEqual([explained.classification.ruleId, explained.tried], [INTERNAL_RULE_IDS['delivery-dead'], []]);
   });
 
   it('passes every other event to the wrapped classifier', () => {
     const { monitor } = setup();
     const seen: string[] = [];
-    const c = monitor.classify((e) => (seen.push(e.id), { ruleId: null, category: 'other', severity: 'info', title: '', state: 'event', key: '', fields: {} }));
+    const c = monitor.classify(classifier((e) => (seen.push(e.id), { ruleId: null, category: 'other', severity: 'info', title: '', state: 'event', key: '', fields: {} })));
     c({ id: 'x', kind: 'syslog' } as GatewayEvent);
     assert.deepEqual(seen, ['x']);
   });
@@ -105,7 +114,7 @@ describe('self-monitoring', () => {
     const { events, monitor } = setup();
     monitor.reloadRejected(2, '/etc/eventgate/eventgate.yaml:3:5 routes[0].colour: unknown key "colour"');
     assert.match(events[0]!.message, /^configuration reload rejected with 2 problem\(s\); the running configuration stays; first: \/etc/);
-    assert.equal(monitor.classify(() => assert.fail())(events[0]!).ruleId, 'eventgate-reload-failed');
+    assert.equal(monitor.classify(classifier(() => assert.fail()))(events[0]!).ruleId, 'eventgate-reload-failed');
   });
 
   it('counts an event the full queue refused instead of raising it', async () => {
