@@ -56,7 +56,7 @@ test('install into a DESTDIR, check the installed config, verify the unit, reins
   // The installed program, on its own runtime dependencies, checks the installed config.
   const check = spawnSync(join(prefix, 'bin/eventgate'), ['check', '--config', config], { encoding: 'utf8', cwd: d, timeout: 30_000 });
   assert.equal(check.status, 0, check.stdout + check.stderr);
-  assert.match(check.stdout, /ok \(2 listener\(s\), \d+ rule\(s\), \d+ example\(s\) passed/);
+  assert.match(check.stdout, /ok \(3 listener\(s\), \d+ rule\(s\), \d+ example\(s\) passed/);
 
   // verify needs the unit's programs to exist: point the installed unit at the DESTDIR tree.
   const vdir = join(d, 'verify');
