@@ -65,22 +65,22 @@ const profileStep = steps.find((s) => s.id === 'udp-3164@max');
 for (const step of steps) {
   const target = step.rate === 0 ? 'max' : String(step.rate);
   const missing = step.needs.filter((f) => !features[f]);
-  if (missing.length) {
-    rows.push({ id: step.id, target, skipped: `this build has no ${missing.join(', ')}` });
-    log(`${step.id}: skipped (no ${missing.join(', ')})`);
-    continue;
-  }
-  await waitQuiet(opts['quiet-wait']);
-  log(`${step.id}: eventgate (load average ${loadAverage()})`);
-  const profDir = opts.profile && step === profileStep ? join(work, 'cpu-prof') : undefined;
   let row: Row;
-  try {
-    row = { id: step.id, target, eventgate: await measureGateway(step, ctx, profDir) };
-  } catch (err) {
-    row = { id: step.id, target, skipped: `failed: ${(err as Error).message.split('\n')[0]}` };
-    log(`${step.id}: ${(err as Error).message}`);
+  if (missing.length) {
+    row = { id: step.id, target, skipped: `this build has no ${missing.join(', ')}` };
+    log(`${step.id}: eventgate skipped (no ${missing.join(', ')})`);
+  } else {
+    await waitQuiet(opts['quiet-wait']);
+    log(`${step.id}: eventgate (load average ${loadAverage()})`);
+    const profDir = opts.profile && step === profileStep ? join(work, 'cpu-prof') : undefined;
+    try {
+      row = { id: step.id, target, eventgate: await measureGateway(step, ctx, profDir) };
+    } catch (err) {
+      row = { id: step.id, target, skipped: `failed: ${(err as Error).message.split('\n')[0]}` };
+      log(`${step.id}: ${(err as Error).message}`);
+    }
+    if (profDir) profileSummary = summariseProfile(profDir);
   }
-  if (profDir) profileSummary = summariseProfile(profDir);
   if (opts.peers && peerFor(step)) {
     await waitQuiet(opts['quiet-wait']);
     log(`${step.id}: ${peerFor(step)}`);

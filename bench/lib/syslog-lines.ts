@@ -8,7 +8,7 @@
 export type SyslogFormat = '3164' | '5424';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const FILLER = ' lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor';
+const FILLER = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ';
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** Every `VIRUS_EVERY`-th line is a virus detection (the word rsyslog's filter looks for). */
@@ -40,7 +40,7 @@ export function syslogLine(n: number, o: LineOptions): string {
     : `<${pri}>1 ${d.toISOString()} bench-host avscan ${o.pid} ID47 - `;
   const seq = `seq=${o.sender}-${n} `;
   const missing = o.size - head.length - seq.length - text.length;
-  const pad = missing > 1 ? FILLER.repeat(Math.ceil(missing / FILLER.length)).slice(0, missing - 1).trim() + ' ' : '';
+  const pad = missing > 1 ? FILLER.repeat(Math.ceil(missing / FILLER.length)).slice(0, missing - 1) + ' ' : '';
   return head + seq + pad + text;
 }
 
