@@ -102,7 +102,7 @@ const header = `eventgate ${commit}${dirty ? ' (uncommitted changes in src)' : '
 const table = formatTable(rows, opts.peers);
 process.stdout.write(`\n${header}\n${table}\n`);
 if (profileSummary) {
-  process.stdout.write(`\nCPU profile of the gateway, udp-3164@max (self time):\n`);
+  process.stdout.write(`\nCPU profile of the gateway, udp-3164@max, from the first datagram on (self time, share of busy time):\n`);
   for (const h of profileSummary) process.stdout.write(`  ${String(h.percent).padStart(5)} %  ${h.selfMs} ms  ${h.fn}  ${h.where}\n`);
 }
 
@@ -127,7 +127,7 @@ function summariseProfile(dir: string): ReturnType<typeof hotSpots> | undefined 
   const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'));
   if (!f) return undefined;
   if (opts.keep) log(`cpu profile ${join(dir, f)}`);
-  return hotSpots(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, 20, root);
+  return hotSpots(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, 20, root, 'onMessage');
 }
 
 /** On a shared host: wait (bounded) until the other jobs leave the CPUs mostly idle. */

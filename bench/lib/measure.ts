@@ -38,6 +38,8 @@ export interface Measured {
   kernelDrops?: number;
   rate: number;
   cpuPercent?: number;
+  /** CPU time per message handled, in µs: less sensitive than rates to other jobs on the host. */
+  cpuUsPerMsg?: number;
   peakRssMb?: number;
   p50ms?: number;
   p99ms?: number;
@@ -83,6 +85,7 @@ async function settle(progress: () => Promise<number> | number, done: (v: number
 }
 
 const pct = (ticks: number, seconds: number) => (seconds > 0 ? Math.round((100 * ticks) / HZ / seconds) : undefined);
+const usPer = (ticks: number, n: number) => (n > 0 ? Math.round((ticks / HZ) * 1e6 / n * 10) / 10 : undefined);
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 1048576));
 
 export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: string): Promise<Measured> {
@@ -128,7 +131,8 @@ export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: stri
     const done = hookCounter ? received : classified;
     return {
       sent: sender.sent, received, classified, lost: sender.sent - done, kernelDrops: last.kd,
-      rate: Math.round(done / window), ...opt('cpuPercent', pct(ticks1 - ticks0, window)), ...opt('peakRssMb', mb(readPeakRss(gw.pid))),
+      rate: Math.round(done / window), ...opt('cpuPercent', pct(ticks1 - ticks0, window)), ...opt('cpuUsPerMsg', usPer(ticks1 - ticks0, done)),
+      ...opt('peakRssMb', mb(readPeakRss(gw.pid))),
       ...opt('p50ms', q(0.5)), ...opt('p99ms', q(0.99)), sendRate: sender.rate,
       ...(hook ? { note: `hook runs (${load.kind === 'trap' ? 'traps' : 'syslog udp'} in)` } : {}),
     };
@@ -167,7 +171,8 @@ export async function measurePeer(step: Step, ctx: Context): Promise<Measured & 
     const isUdp = step.load.kind === 'trap' || step.load.proto === 'udp';
     return {
       peer: name, sent: sender.sent, received: value, lost: sender.sent - value, ...(isUdp ? { kernelDrops: (peer.drops() ?? 0) - drops0 } : {}),
-      rate: Math.round(value / window), ...opt('cpuPercent', pct(ticks1 - ticks0, window)), ...opt('peakRssMb', mb(readPeakRss(peer.pid))), sendRate: sender.rate,
+      rate: Math.round(value / window), ...opt('cpuPercent', pct(ticks1 - ticks0, window)), ...opt('cpuUsPerMsg', usPer(ticks1 - ticks0, value)),
+      ...opt('peakRssMb', mb(readPeakRss(peer.pid))), sendRate: sender.rate,
     };
   } finally {
     await peer.stop();

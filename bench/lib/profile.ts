@@ -1,6 +1,8 @@
 /**
- * Summarises a V8 CPU profile (`node --cpu-prof`): self time per function, highest first.
- * Pure: the .cpuprofile JSON in, rows out.
+ * Summarises a V8 CPU profile (`node --cpu-prof`): self time per function, highest first,
+ * as a share of busy time (idle samples left out). With `startAt`, samples before the first
+ * one with that function on its stack (e.g. dgram's `onMessage`) are skipped, so start-up
+ * (module loading, config compilation) does not hide the steady state. Pure.
  */
 
 interface ProfileNode {
@@ -24,14 +26,23 @@ export interface HotSpot {
   readonly percent: number;
 }
 
-export function hotSpots(p: CpuProfile, top = 20, root?: string): HotSpot[] {
+export function hotSpots(p: CpuProfile, top = 20, root?: string, startAt?: string): HotSpot[] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const onStack = (id: number | undefined, fn: string): boolean => {
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur)?.callFrame.functionName === fn) return true;
+    return false;
+  };
   const self = new Map<string, { fn: string; where: string; us: number }>();
   let total = 0;
+  let started = startAt === undefined;
   for (let i = 0; i < p.samples.length; i++) {
     const node = byId.get(p.samples[i]!);
     const dt = p.timeDeltas[i] ?? 0;
     if (!node) continue;
+    if (!started && !(started = onStack(node.id, startAt!))) continue;
+    if (node.callFrame.functionName === '(idle)') continue;
     total += dt;
     const cf = node.callFrame;
     const fn = cf.functionName || '(anonymous)';

@@ -25,18 +25,18 @@ export function ratio(r: Row): number | undefined {
 }
 
 export function formatTable(rows: readonly Row[], withPeers: boolean): string {
-  const head = ['scenario', 'target/s', 'sent', 'received', 'classified', 'lost', 'kernel drops', 'rate/s', 'CPU %', 'peak RSS MB', 'p50 ms', 'p99 ms'];
-  if (withPeers) head.push('peer', 'peer rate/s', 'peer lost', 'peer CPU %', 'ratio');
+  const head = ['scenario', 'target/s', 'sent', 'received', 'classified', 'lost', 'kernel drops', 'rate/s', 'CPU %', 'CPU µs/msg', 'peak RSS MB', 'p50 ms', 'p99 ms'];
+  if (withPeers) head.push('peer', 'peer rate/s', 'peer lost', 'peer CPU %', 'peer CPU µs/msg', 'ratio');
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const e = r.eventgate;
     const cells = e
-      ? [r.id, r.target, n(e.sent), n(e.received), n(e.classified), lostText(e), n(e.kernelDrops), n(e.rate), n(e.cpuPercent), n(e.peakRssMb), n(e.p50ms), n(e.p99ms)]
-      : [r.id, r.target, `skipped: ${r.skipped ?? ''}`, '', '', '', '', '', '', '', '', ''];
+      ? [r.id, r.target, n(e.sent), n(e.received), n(e.classified), lostText(e), n(e.kernelDrops), n(e.rate), n(e.cpuPercent), n(e.cpuUsPerMsg), n(e.peakRssMb), n(e.p50ms), n(e.p99ms)]
+      : [r.id, r.target, `skipped: ${r.skipped ?? ''}`, '', '', '', '', '', '', '', '', '', ''];
     if (withPeers) {
       const p = r.peer;
       const q = ratio(r);
-      cells.push(p?.peer ?? '', n(p?.rate), p ? lostText(p) : '', n(p?.cpuPercent), q === undefined ? '' : `${q.toFixed(2)}×`);
+      cells.push(p?.peer ?? '', n(p?.rate), p ? lostText(p) : '', n(p?.cpuPercent), n(p?.cpuUsPerMsg), q === undefined ? '' : `${q.toFixed(2)}×`);
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }

@@ -89,6 +89,21 @@ describe('CPU profile summary', () => {
     assert.deepEqual(h[0], { fn: 'parse', where: 'dist/parse.js:10', selfMs: 3, percent: 60 });
     assert.deepEqual(h[1], { fn: '(anonymous)', where: 'dist/x.js:1', selfMs: 2, percent: 40 });
   });
+
+  it('leaves out idle time and what ran before the first sample of startAt', () => {
+    const p = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 3, 5] },
+        { id: 2, callFrame: { functionName: 'compile', url: '', lineNumber: 0 } },
+        { id: 3, callFrame: { functionName: 'onMessage', url: 'node:dgram', lineNumber: 0 }, children: [4] },
+        { id: 4, callFrame: { functionName: 'parse', url: '', lineNumber: 0 } },
+        { id: 5, callFrame: { functionName: '(idle)', url: '', lineNumber: 0 } },
+      ],
+      samples: [2, 2, 4, 5, 2, 4], timeDeltas: [1000, 1000, 1000, 5000, 1000, 1000], startTime: 0, endTime: 10000,
+    };
+    const h = hotSpots(p, 5, undefined, 'onMessage');
+    assert.deepEqual(h.map((x) => [x.fn, x.selfMs, x.percent]), [['parse', 2, 66.7], ['compile', 1, 33.3]]);
+  });
 });
 
 describe('bench config', () => {
