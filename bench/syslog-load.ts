@@ -33,6 +33,8 @@ const opts = parseOptions(process.argv.slice(2), {
 }, HELP);
 
 export interface SendResult {
+  /** Wall-clock ms when the first message went out (receivers' windows start here). */
+  started_ms: number;
   sent: number;
   errors: number;
   lastError?: string;
@@ -45,7 +47,13 @@ if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host)) throw new Error('loo
 const POOL = VIRUS_EVERY * 820;
 const date = new Date();
 const lines = Array.from({ length: POOL }, (_, n) => syslogLine(n, { format: opts.format as SyslogFormat, sender: opts.sender, size: opts.size, date, pid: process.pid }));
-const started = process.hrtime.bigint();
+let started = process.hrtime.bigint();
+let startedMs = Date.now();
+/** Called once the pool is built and the socket connected: the clock of the step starts. */
+const begin = () => {
+  started = process.hrtime.bigint();
+  startedMs = Date.now();
+};
 const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
 const cpuSeconds = () => {
   const u = process.cpuUsage();
@@ -63,7 +71,7 @@ function pause(sent: number): number {
   return opts.rate > 0 ? Math.max(1, Math.min(50, ((sent + 1) / opts.rate - elapsed()) * 1000)) : 1;
 }
 
-function sendUdp(): Promise<Omit<SendResult, 'rate' | 'cpu_s'>> {
+function sendUdp(): Promise<Omit<SendResult, 'rate' | 'cpu_s' | 'started_ms'>> {
   const bufs = lines.map((l) => Buffer.from(l));
   const sock = createSocket(opts.host.includes(':') ? 'udp6' : 'udp4');
   // Only every 64th send carries a callback (sends complete in order): bounds the queued
@@ -92,6 +100,7 @@ function sendUdp(): Promise<Omit<SendResult, 'rate' | 'cpu_s'>> {
       wait();
     };
     sock.connect(opts.port, opts.host, () => {
+      begin();
       const tick = () => {
         if (sent >= opts.count || elapsed() >= opts['max-seconds']) return finish();
         const n = Math.min(due(sent), 256, MAX_INFLIGHT - (sent - acked));
@@ -117,7 +126,7 @@ function sendUdp(): Promise<Omit<SendResult, 'rate' | 'cpu_s'>> {
   });
 }
 
-function sendTcp(): Promise<Omit<SendResult, 'rate' | 'cpu_s'>> {
+function sendTcp(): Promise<Omit<SendResult, 'rate' | 'cpu_s' | 'started_ms'>> {
   const framed = lines.map((l) => frame(l, opts.framing === 'octet' ? 'octet' : 'lf'));
   let sent = 0;
   return new Promise((resolve) => {
@@ -128,6 +137,7 @@ function sendTcp(): Promise<Omit<SendResult, 'rate' | 'cpu_s'>> {
     };
     sock.on('error', done);
     sock.on('connect', () => {
+      begin();
       const tick = () => {
         if (sent >= opts.count || elapsed() >= opts['max-seconds']) {
           sock.end(() => resolve({ sent, errors: 0, seconds: elapsed() }));
@@ -161,6 +171,7 @@ async function runChildren(): Promise<SendResult> {
   const sent = results.reduce((s, r) => s + r.sent, 0);
   const seconds = Math.max(...results.map((r) => r.seconds));
   return {
+    started_ms: Math.min(...results.map((r) => r.started_ms)),
     sent, seconds, rate: Math.round(sent / seconds),
     errors: results.reduce((s, r) => s + r.errors, 0),
     cpu_s: results.reduce((s, r) => s + r.cpu_s, 0),
@@ -169,5 +180,5 @@ async function runChildren(): Promise<SendResult> {
 
 const result: SendResult = opts.procs > 1
   ? await runChildren()
-  : await (opts.proto === 'tcp' ? sendTcp() : sendUdp()).then((r) => ({ ...r, rate: Math.round(r.sent / r.seconds), cpu_s: +cpuSeconds().toFixed(3) }));
+  : await (opts.proto === 'tcp' ? sendTcp() : sendUdp()).then((r) => ({ started_ms: startedMs, ...r, rate: Math.round(r.sent / r.seconds), cpu_s: +cpuSeconds().toFixed(3) }));
 process.stdout.write(`${JSON.stringify(result)}\n`);

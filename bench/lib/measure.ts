@@ -23,6 +23,7 @@ export const HZ = (() => {
 })();
 
 export interface SenderResult {
+  started_ms: number;
   sent: number;
   errors: number;
   seconds: number;
@@ -104,8 +105,8 @@ export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: stri
     const c0 = counters(before);
     const drops0 = udpPort ? udpDrops(udpPort) ?? 0 : 0;
     const ticks0 = readTicks(gw.pid, true) ?? 0;
-    const t0 = Date.now();
     const sender = await runSender(ctx.root, load, port, step);
+    const t0 = sender.started_ms;
     const hookCounter = hook ? new LineCounter([hook.out]) : undefined;
     const snap = async () => {
       const c = counters(await gw.metrics());
@@ -163,8 +164,8 @@ export async function measurePeer(step: Step, ctx: Context): Promise<Measured & 
     const port = step.load.kind === 'syslog' ? peer.ports[step.load.proto]! : peer.ports.udp!;
     const drops0 = peer.drops() ?? 0;
     const ticks0 = readTicks(peer.pid, true) ?? 0;
-    const t0 = Date.now();
     const sender = await runSender(ctx.root, step.load, port, step);
+    const t0 = sender.started_ms;
     const { value, lastChange } = await settle(() => peer.count(), (v) => v >= sender.sent);
     const ticks1 = readTicks(peer.pid, true) ?? 0;
     const window = Math.max(0.001, (lastChange - t0) / 1000);
