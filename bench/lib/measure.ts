@@ -131,7 +131,7 @@ export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: stri
     const received = hookCounter ? hookCounter.count() : c1.received - c0.received;
     const done = hookCounter ? received : classified;
     return {
-      sent: sender.sent, received, classified, lost: sender.sent - done, kernelDrops: last.kd,
+      sent: sender.sent, received, classified, lost: sender.sent - done, ...(udpPort ? { kernelDrops: last.kd } : {}),
       rate: Math.round(done / window), ...opt('cpuPercent', pct(ticks1 - ticks0, window)), ...opt('cpuUsPerMsg', usPer(ticks1 - ticks0, done)),
       ...opt('peakRssMb', mb(readPeakRss(gw.pid))),
       ...opt('p50ms', q(0.5)), ...opt('p99ms', q(0.99)), sendRate: sender.rate,
