@@ -98,7 +98,8 @@ for (const step of steps) {
 const load1 = loadAverage();
 const header = `eventgate ${commit}${dirty ? ' (uncommitted changes in src)' : ''}, ${opts.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n` +
   `${machine}; load average before ${load0}, after ${load1}; gateway ${features.http ? 'eventgate run (dist)' : 'dist hosted by bench/gateway-host.mjs'}; ` +
-  `features ${Object.entries(features).filter(([, v]) => v).map(([k]) => k).join(', ') || 'udp only'}\n`;
+  `features ${Object.entries(features).filter(([, v]) => v).map(([k]) => k).join(', ') || 'udp only'}\n` +
+  (profileSummary ? `udp-3164@max ran under node --cpu-prof (its gateway figures include the profiler's overhead)\n` : '');
 const table = formatTable(rows, opts.peers);
 process.stdout.write(`\n${header}\n${table}\n`);
 if (profileSummary) {
