@@ -112,6 +112,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     capacity: plan.loaded.config.queue.capacity,
     metrics,
     log,
+    clock,
     enqueue(ns) {
       outbox.enqueue(ns);
       for (const n of ns) metrics.notificationsQueued.inc({ channel: n.channel });

@@ -4,6 +4,7 @@
  * queue is drained in batches on the event loop, so a burst never starves the sockets.
  */
 import type { Classified } from '../core/classification.js';
+import type { Clock } from '../core/clock.js';
 import type { GatewayEvent } from '../core/event.js';
 import type { Notification } from '../core/notification.js';
 import type { Logger } from '../observe/logger.js';
@@ -20,6 +21,7 @@ export interface PipelineDeps {
   readonly capacity: number;
   readonly metrics: Metrics;
   readonly log: Logger;
+  readonly clock: Clock;
   /** Persists notifications (the outbox) and wakes delivery. */
   readonly enqueue: (notifications: Notification[]) => void;
   /** Called for every classified event (history, debugging); optional. */
@@ -77,10 +79,13 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
 
   function run(): void {
     scheduled = false;
+    const start = head;
     const end = Math.min(queue.length, head + BATCH);
+    const receivedAt: number[] = new Array(end - start);
     for (; head < end; head++) {
       const event = queue[head]!;
       queue[head] = undefined as unknown as GatewayEvent; // let the event be collected
+      receivedAt[head - start] = event.receivedAt;
       try {
         process(event);
       } catch (err) {
@@ -89,6 +94,9 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
         deps.metrics.dropped.inc({ listener: event.listener, reason: 'processing_failed' });
       }
     }
+    // After the batch is committed (outbox written), so this is receive → durable.
+    const done = deps.clock.now();
+    for (const t of receivedAt) deps.metrics.ingestLatency.observe((done - t) / 1000);
     if (head >= queue.length) {
       queue = [];
       head = 0;

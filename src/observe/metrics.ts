@@ -32,6 +32,12 @@ export function createMetrics() {
     snmpAccepted: counter('eventgate_snmp_accepted_total', 'SNMP notifications accepted, by version and PDU (trap, inform)', ['listener', 'version', 'pdu'] as const),
     snmpRejected: counter('eventgate_snmp_rejected_total', 'SNMP datagrams rejected, by reason', ['listener', 'reason'] as const),
     snmpResponses: counter('eventgate_snmp_responses_sent_total', 'SNMP responses sent: ack (accepted inform) or report (v3 discovery)', ['listener', 'kind'] as const),
+    // Receive → committed (classified, routed, notifications in the outbox), per event. The
+    // clock has millisecond resolution, so the first bucket is 1 ms. Read by bench/.
+    ingestLatency: new Histogram({
+      name: 'eventgate_ingest_latency_seconds', help: 'Time from receiving an event to committing its classification and notifications',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    }),
     outboxDepth: new Gauge({ name: 'eventgate_outbox_depth', help: 'Notifications waiting for delivery', labelNames: ['channel'] as const, registers: [registry] }),
     deliveryLatency: new Histogram({ name: 'eventgate_delivery_latency_seconds', help: 'Time from queueing a notification to its confirmed delivery', labelNames: ['channel'] as const, buckets: LATENCY_BUCKETS, registers: [registry] }),
     internalEvents: counter('eventgate_internal_events_total', 'Self-monitoring events raised into the pipeline', ['kind'] as const),
