@@ -95,7 +95,7 @@ export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS
       return records().find((r) => r.msg === 'listening');
     },
     'the gateway to listen',
-    15_000,
+    30_000,
   );
   const addresses = listening.addresses as Record<string, { port: number }[]>;
   return {
