@@ -31,13 +31,16 @@ export interface Snmptrapd {
   readonly port: number;
   /** The log so far. */
   log(): string;
-  /** Log entries (one per received notification) so far. */
+  /** Log entries (one per received notification) so far; varbinds are tab-separated after the header line. */
   entries(): string[];
   stop(): Promise<void>;
 }
 
-/** Starts snmptrapd on `port` with its files in `dir`; resolves once it logged its start. */
-export async function startSnmptrapd(dir: string, port: number): Promise<Snmptrapd> {
+/**
+ * Starts snmptrapd on `port` with its files in `dir`; resolves once it logged its start.
+ * `extraArgs` go before the listening address (e.g. `-On` for numeric OIDs).
+ */
+export async function startSnmptrapd(dir: string, port: number, extraArgs: readonly string[] = []): Promise<Snmptrapd> {
   const conf = join(dir, 'snmptrapd.conf');
   const logFile = join(dir, 'snmptrapd.log');
   writeFileSync(conf, [
@@ -51,7 +54,7 @@ export async function startSnmptrapd(dir: string, port: number): Promise<Snmptra
   const startLen = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
   const child: ChildProcess = spawn('snmptrapd', [
     '-f', '-Lf', logFile, '-C', '-c', conf, `--persistentDir=${join(dir, 'persist')}`,
-    '-M', MIB_DIRS, '-m', 'EVENTGATE-MIB:SNMPv2-MIB', `udp:127.0.0.1:${port}`,
+    '-M', MIB_DIRS, '-m', 'EVENTGATE-MIB:SNMPv2-MIB', ...extraArgs, `udp:127.0.0.1:${port}`,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
@@ -66,7 +69,8 @@ export async function startSnmptrapd(dir: string, port: number): Promise<Snmptra
     port,
     log,
     // Each notification starts with a "<date> <time> <host> [UDP: ...]:" header line.
-    entries: () => log().split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \[)/).filter((e) => e.includes('snmpTrapOID')),
+    entries: () => log().split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \[)/)
+      .filter((e) => e.includes('snmpTrapOID') || e.includes('.1.3.6.1.6.3.1.1.4.1.0 = ')),
     async stop() {
       if (!exited) child.kill('SIGTERM');
       await exit;
