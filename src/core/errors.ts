@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   ERR_TRAP_SEND: 'an outgoing trap or inform could not be sent (socket or name resolution error; retried)',
   ERR_TRAP_TIMEOUT: 'an inform was not acknowledged within its timeout and retries (retried)',
   ERR_TRAP_AUTH: 'an SNMPv3 receiver refused the user, its keys or its security level',
-  ERR_TRAP_RELAY: 'the original trap could not be relayed (a value its SMI type cannot encode)',
+  ERR_TRAP_RELAY: 'the original trap could not be relayed unchanged (not kept whole when received, or a value its SMI type cannot encode)',
   ERR_DELIVERY_DEAD: 'a notification gave up after its maximum attempts or age',
 } as const;
 

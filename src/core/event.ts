@@ -53,6 +53,8 @@ export interface TrapVarbind {
   readonly value: string;
   /** OctetString and Opaque only: how `value` encodes the bytes. */
   readonly encoding?: 'text' | 'hex';
+  /** Set when `value` was cut at the listener's per-value bound (it then ends with `…`): not the bytes received. */
+  readonly truncated?: true;
   /** OID values only: the MIB name of the value. */
   readonly valueName?: string;
 }

@@ -4,29 +4,39 @@
  */
 import type { Severity } from './severity.js';
 
-/** One varbind of an original trap, as the listener decoded it (see TrapVarbind). */
+/** One varbind of an original trap: the fields of TrapVarbind that re-encoding it needs. */
 export interface NotificationTrapVarbind {
   readonly oid: string;
   readonly type: string;
   readonly value: string;
   /** OctetString/Opaque: whether `value` is the text or the hex of the bytes. */
   readonly encoding?: 'text' | 'hex';
+  /** The listener cut `value` at its per-value bound: it is not the bytes received. */
+  readonly truncated?: true;
 }
 
-/** A bounded copy of the original trap of a trap event, for outputs that relay it. */
+/**
+ * A bounded copy of the original trap of a trap event, for outputs that relay it. Its size
+ * follows the event's, which the listener bounds (one datagram, at most MAX_VARBINDS
+ * varbinds of at most MAX_VALUE_CHARS each: src/listeners/snmp/normalize.ts).
+ */
 export interface NotificationTrap {
   readonly version: 'v1' | 'v2c' | 'v3';
   /** Numeric notification OID (SNMPv2 form; RFC 3584 for v1). */
   readonly trapOid: string;
   /** The sender's sysUpTime.0 in hundredths of a second, when known. */
   readonly uptime?: number;
-  /** Every varbind except sysUpTime.0 and snmpTrapOID.0, at most MAX_RELAY_VARBINDS. */
+  /** Every varbind except sysUpTime.0 and snmpTrapOID.0, in order, at most MAX_RELAY_VARBINDS. */
   readonly varbinds: readonly NotificationTrapVarbind[];
+  /** Varbinds of the trap as received that are not in `varbinds` (left out by the listener or this copy). */
   readonly omitted?: number;
 }
 
-/** Varbinds a NotificationTrap keeps; a longer trap keeps its first ones and counts the rest in `omitted`. */
-export const MAX_RELAY_VARBINDS = 256;
+/**
+ * Varbinds a NotificationTrap keeps: as many as the SNMP listener keeps per event (a unit
+ * test holds the two equal), so a trap the listener kept whole is copied whole.
+ */
+export const MAX_RELAY_VARBINDS = 1000;
 
 /** A bounded copy of one event inside a notification. */
 export interface NotificationItem {

@@ -4,7 +4,7 @@
  */
 import type { Classified } from '../core/classification.js';
 import type { TrapParts } from '../core/event.js';
-import { MAX_RELAY_VARBINDS, type Notification, type NotificationTrap } from '../core/notification.js';
+import { MAX_RELAY_VARBINDS, type Notification, type NotificationTrap, type NotificationTrapVarbind } from '../core/notification.js';
 import type { RoutePolicy } from './policy.js';
 
 export interface RouterDeps {
@@ -48,20 +48,24 @@ export function createRouter(policy: RoutePolicy, deps: RouterDeps): Router {
   };
 }
 
-/** A bounded copy of the original trap, kept so an snmp channel can relay it unchanged. */
-function trapCopy(t: TrapParts): NotificationTrap {
-  const kept = t.varbinds.slice(0, MAX_RELAY_VARBINDS).map((vb): NotificationTrap['varbinds'][number] => {
-    // `encoding` is set by the SNMP listener for OctetString/Opaque values (issue 4).
-    const encoding = (vb as { readonly encoding?: unknown }).encoding;
-    const base = { oid: vb.oid, type: vb.type, value: vb.value };
-    return encoding === 'hex' || encoding === 'text' ? { ...base, encoding } : base;
-  });
-  const uptime = (t as { readonly uptime?: unknown }).uptime;
+/**
+ * A bounded copy of the original trap, kept so an snmp channel can relay it unchanged:
+ * only what re-encoding needs (no MIB names), and a count of every varbind not copied.
+ */
+export function trapCopy(t: TrapParts): NotificationTrap {
+  const kept = t.varbinds.slice(0, MAX_RELAY_VARBINDS).map((vb): NotificationTrapVarbind => ({
+    oid: vb.oid,
+    type: vb.type,
+    value: vb.value,
+    ...(vb.encoding !== undefined ? { encoding: vb.encoding } : {}),
+    ...(vb.truncated ? { truncated: vb.truncated } : {}),
+  }));
+  const omitted = (t.varbindsOmitted ?? 0) + (t.varbinds.length - kept.length);
   return {
     version: t.version,
     trapOid: t.trapOid,
-    ...(typeof uptime === 'number' ? { uptime } : {}),
+    ...(t.uptime !== undefined ? { uptime: t.uptime } : {}),
     varbinds: kept,
-    ...(t.varbinds.length > kept.length ? { omitted: t.varbinds.length - kept.length } : {}),
+    ...(omitted > 0 ? { omitted } : {}),
   };
 }

@@ -19,7 +19,8 @@ const SNMP_TRAP_ENTERPRISE_0 = '1.3.6.1.6.3.1.1.4.3.0';
 const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
 /** Varbinds kept per event; a trap with more is kept with a count of those left out. */
 export const MAX_VARBINDS = 1000;
-const MAX_VALUE_CHARS = 4096;
+/** OctetString/Opaque value text kept per varbind (UTF-16 units of text or hex digits); longer is cut and flagged. */
+export const MAX_VALUE_CHARS = 4096;
 const MAX_MESSAGE_CHARS = 8192;
 
 const TYPE_NAMES: Record<number, string> = {
@@ -57,7 +58,8 @@ export function toVarbind(vb: { oid: string; type: number; value: unknown }, mib
   switch (vb.type) {
     case 4: case 68: {
       const { value, encoding } = octetValue(vb.value);
-      return { ...base, value: truncate(value, MAX_VALUE_CHARS), encoding };
+      const cut = value.length > MAX_VALUE_CHARS ? { truncated: true as const } : {};
+      return { ...base, value: truncate(value, MAX_VALUE_CHARS), encoding, ...cut };
     }
     case 3: return { ...base, value: Buffer.isBuffer(vb.value) ? vb.value.toString('hex') : String(vb.value ?? '') };
     case 6: {

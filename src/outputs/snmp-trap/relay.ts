@@ -3,7 +3,9 @@
  * notification OID, sysUpTime and varbinds unchanged (values as the listener decoded them:
  * numbers, dotted OIDs and addresses, text or hex octets). snmpTrapAddress.0 names the
  * original source (RFC 3584 section 3.1): an existing one is kept, else the source address
- * is appended when it is IPv4 (the IpAddress type holds nothing else). Pure.
+ * is appended when it is IPv4 (the IpAddress type holds nothing else). A trap that was not
+ * kept whole (varbinds left out, a value cut at the listener's bound) is refused rather
+ * than forwarded changed. Pure.
  */
 import { isIPv4 } from 'node:net';
 import type { NotificationTrap, NotificationTrapVarbind } from '../../core/notification.js';
@@ -65,6 +67,9 @@ function varbind(vb: NotificationTrapVarbind): SnmpVarbind {
 /** The original trap ready to forward, or an error naming what cannot be encoded. */
 export function relayNotification(trap: NotificationTrap, source: string | undefined): SnmpNotification | { error: string } {
   if (!trap.trapOid) return { error: 'the original trap has no notification OID' };
+  if (trap.omitted) return { error: `${trap.omitted} of its varbinds were left out when it was received` };
+  const cut = trap.varbinds.find((vb) => vb.truncated);
+  if (cut) return { error: `the value of ${cut.oid} was cut when it was received` };
   const varbinds: SnmpVarbind[] = [];
   try {
     for (const vb of trap.varbinds) varbinds.push(varbind(vb));
