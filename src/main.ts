@@ -6,6 +6,9 @@
 import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { check, type Io } from './cli/check.js';
 import { classify } from './cli/classify.js';
+import { events } from './cli/events.js';
+import { outbox } from './cli/outbox.js';
+import { silence } from './cli/silence.js';
 import { run } from './cli/run.js';
 import { testNotify } from './cli/test-notify.js';
 import { status } from './cli/status.js';
@@ -28,12 +31,21 @@ async function main(argv: readonly string[]): Promise<number> {
     io.stdout(USAGE + '\n');
     return 0;
   }
-  switch (args.command) {
-    case 'run': return run(args, io);
-    case 'check': return check(args.config, io);
-    case 'classify': return classify(args.config, process.stdin, io);
-    case 'test-notify': return testNotify(args, io);
-    case 'status': return status(args.config, io);
+  try {
+    switch (args.command) {
+      case 'run': return await run(args, io);
+      case 'check': return check(args.config, io);
+      case 'classify': return await classify(args.config, process.stdin, io);
+      case 'test-notify': return await testNotify(args, io);
+      case 'status': return await status(args.config, io);
+      case 'events': return events(args.config, args.rest, io);
+      case 'outbox': return outbox(args.config, args.rest, io);
+      case 'silence': return silence(args.config, args.rest, io);
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`eventgate ${args.command}: ${err.message}\n\n${USAGE}\n`);
+    return 2;
   }
 }
 

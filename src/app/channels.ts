@@ -59,6 +59,12 @@ function template(plan: ChannelPlan, path: string): Template {
 }
 
 export function buildChannel(plan: ChannelPlan, deps: ChannelDeps): Channel {
+  const channel = buildOutput(plan, deps);
+  const to = plan.config.dead_letter_channel;
+  return to === undefined ? channel : { ...channel, deadLetterChannel: to };
+}
+
+function buildOutput(plan: ChannelPlan, deps: ChannelDeps): Channel {
   const c = plan.config;
   const base = {
     maxAttempts: c.max_attempts,

@@ -9,12 +9,15 @@ import { createRegexGate } from '../classify/regex-safety.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { ChannelConfig } from '../config/schema/channels.js';
 import { issueAt, sortIssues, type ConfigIssue, type ConfigPath } from '../config/source-map.js';
-import type { Severity } from '../core/severity.js';
 import { compileTemplate, isTemplateError, type Template } from '../core/template.js';
-import { compileRoutes, type RoutePolicy } from '../route/policy.js';
 import { checkEmailChannel, emailTemplateTexts } from './compile-email.js';
 import { compileSyslogListeners, type SyslogListenerPlan } from './syslog-listeners.js';
 import { createCachedChecker, type CachedChecker } from './regex-check.js';
+import { createAllowList } from '../core/cidr.js';
+import { absenceRule, type AbsenceRule } from '../route/absence.js';
+import { compileMatch } from '../route/matcher.js';
+import { compileRoutes, type ChannelPolicy, type RoutePolicy } from '../route/policy.js';
+import { compileSilences, type Silence } from '../route/silences.js';
 
 export interface ChannelPlan {
   readonly id: string;
@@ -30,6 +33,9 @@ export interface GatewayPlan {
   readonly rules: readonly CompiledRule[];
   readonly classifier: Classifier;
   readonly policy: RoutePolicy;
+  /** Silences from the config file (run-time ones live in the store). */
+  readonly silences: readonly Silence[];
+  readonly absence: readonly AbsenceRule[];
   readonly channels: ReadonlyMap<string, ChannelPlan>;
   /** Keywords channel templates may use. */
   readonly keywords: ReadonlySet<string>;
@@ -66,7 +72,7 @@ export function compilePlan(loaded: LoadedConfig, options: CompilePlanOptions = 
   for (const p of problems) issues.push(issueAt(loaded.sources.get(p.file)!, p.path, p.message));
 
   const channels = new Map<string, ChannelPlan>();
-  const minSeverity = new Map<string, Severity>();
+  const channelPolicies = new Map<string, ChannelPolicy>();
   for (const [id, config] of Object.entries(loaded.config.channels)) {
     const templates = new Map<string, Template>();
     for (const [path, text] of channelTemplates(config)) {
@@ -82,15 +88,33 @@ export function compilePlan(loaded: LoadedConfig, options: CompilePlanOptions = 
       files = checked.files;
     }
     channels.set(id, { id, config, templates, ...(files ? { files } : {}) });
-    minSeverity.set(id, config.min_severity);
+    channelPolicies.set(id, {
+      minSeverity: config.min_severity,
+      ...(config.limit ? { limit: config.limit } : {}),
+      ...(config.digest ? { digest: config.digest } : {}),
+      ...(config.dedup ? { dedup: config.dedup } : {}),
+    });
+    if (config.dead_letter_channel !== undefined && !(config.dead_letter_channel in loaded.config.channels)) {
+      issues.push(issueAt(main, ['channels', id, 'dead_letter_channel'], `unknown channel "${config.dead_letter_channel}"`));
+    }
   }
 
-  const { policy, problems: routeProblems } = compileRoutes(loaded.config.routes, minSeverity);
+  const { policy, problems: routeProblems } = compileRoutes(loaded.config.routes, { channels: channelPolicies, keywords, cidr: createAllowList });
   for (const p of routeProblems) issues.push(issueAt(main, p.path, p.message));
+  const { silences, problems: silenceProblems } = compileSilences(
+    loaded.config.silences.map((s, i) => ({ id: s.id ?? `config-${i}`, match: s.match, startsAt: s.start, endsAt: s.end })),
+    createAllowList, (i) => ['silences', i],
+  );
+  for (const p of silenceProblems) issues.push(issueAt(main, p.path, p.message));
+  const absence = loaded.config.absence.map((a, i) => {
+    const { matcher, problems } = compileMatch(a.match, ['absence', i, 'match'], createAllowList);
+    for (const p of problems) issues.push(issueAt(main, p.path, p.message));
+    return absenceRule(a, matcher);
+  });
 
   const listeners = compileSyslogListeners(loaded);
   issues.push(...listeners.issues);
 
   if (issues.length) return { ok: false, issues: sortIssues(issues) };
-  return { ok: true, plan: { loaded, rules, classifier: createClassifier(rules), policy, channels, keywords, warnings: sortIssues(warnings), syslogListeners: listeners.plans } };
+  return { ok: true, plan: { loaded, rules, classifier: createClassifier(rules), policy, silences, absence, channels, keywords, warnings: sortIssues(warnings), syslogListeners: listeners.plans } };
 }

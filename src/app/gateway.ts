@@ -1,8 +1,10 @@
 /**
  * The composition root: builds a running gateway from a compiled plan and owns its
- * lifecycle. start binds listeners (rolling back on failure); reload swaps in a new plan
- * (listeners rebind only when their settings changed); stop closes listeners, drains the
- * queue, and gives deliveries in flight a bounded time to finish.
+ * lifecycle. It opens the store (outbox, history, route state) in the state directory.
+ * start binds listeners (rolling back on failure); reload swaps in a new plan (listeners
+ * rebind only when their settings changed; route state carries over); stop closes
+ * listeners, drains the queue into the store, gives deliveries in flight a bounded time to
+ * finish, and closes the store. What is still queued is delivered after the next start.
  */
 import type { Writable } from 'node:stream';
 import { systemClock, systemTimers, type Clock, type Timers } from '../core/clock.js';
@@ -18,9 +20,8 @@ import { createProcessMetrics } from '../observe/process-metrics.js';
 import { parseListen } from '../config/schema/http.js';
 import { createDeliverer, type Channel, type Deliverer } from '../outputs/deliverer.js';
 import type { SpawnFn } from '../outputs/exec/exec-output.js';
-import { createRouter } from '../route/router.js';
-import { createMemoryOutbox } from '../store/outbox-memory.js';
-import type { Outbox } from '../store/outbox.js';
+import { createPolicyEngine, type PolicyEngine } from '../route/engine.js';
+import { openStore, type CommitBatch, type Store } from '../store/index.js';
 import { buildChannel } from './channels.js';
 import { createMibCache, createSnmpListenerFromConfig, mibDirs, snmpFingerprint, snmpListenerId } from './snmp.js';
 import type { GatewayPlan } from './compile.js';
@@ -29,6 +30,7 @@ import { createSyslogListener, refreshSyslogListener } from './syslog-listeners.
 import { buildHealth, type HealthReport } from './health.js';
 import { createHttpEndpoint } from './http.js';
 import { createSelfMonitor, type SelfMonitorOptions } from './self-monitor.js';
+import { compileStoredSilences, stateDir } from './state.js';
 
 export interface GatewayDeps {
   readonly log: Logger;
@@ -36,7 +38,8 @@ export interface GatewayDeps {
   readonly clock?: Clock;
   readonly timers?: Timers;
   readonly spawn?: SpawnFn;
-  readonly outbox?: Outbox;
+  /** Environment (STATE_DIRECTORY); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Sees every classified event and the notifications it produced (tests, history). */
   readonly observe?: (c: Classified, notifications: readonly Notification[]) => void;
   /** Self-monitoring limits (tests shorten them). */
@@ -50,14 +53,20 @@ export interface Gateway {
   stop(graceMs?: number): Promise<void>;
   addresses(): Record<string, BoundAddress[]>;
   readonly metrics: Metrics;
-  readonly outbox: Outbox;
+  readonly store: Store;
   generation(): number;
   health(): HealthReport;
   /** Where /healthz and /metrics listen (`host:port`), undefined when off. */
   httpAddress(): string | undefined;
   /** A SIGHUP reload found the new file invalid: count it and raise a self-monitoring event. */
   reloadRejected(issues: readonly string[]): void;
+  /** False while the state database cannot be written (readiness). */
+  ready(): boolean;
 }
+
+const TICK_MS = 1000;
+const RETENTION_EVERY_MS = 3_600_000;
+const RETENTION_FIRST_MS = 10_000;
 
 interface ListenerEntry {
   readonly listener: Listener;
@@ -70,7 +79,12 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   const log = deps.log;
   const metrics = createMetrics();
   const newId = createUlidFactory(() => clock.now());
-  const outbox = deps.outbox ?? createMemoryOutbox(() => clock.now());
+  const storeConfig = initialPlan.loaded.config.store;
+  const store = openStore(
+    { dir: stateDir(initialPlan.loaded, deps.env ?? process.env), synchronous: storeConfig.synchronous, maxOutbox: storeConfig.max_outbox },
+    { clock, timers, log, metrics },
+  );
+  const outbox = store.outbox;
   let plan = initialPlan;
   let generation = 1;
   let deliverer: Deliverer;
@@ -85,9 +99,20 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     ...(deps.selfMonitor ? { options: deps.selfMonitor } : {}),
   });
 
+  let ticker: unknown;
+  let retention: unknown;
+  let stopped = false;
+
+  const engineFor = (p: GatewayPlan, state: Iterable<[string, unknown]>): PolicyEngine => {
+    const engine = createPolicyEngine(p.policy, { newId, absence: p.absence });
+    engine.restore(state, clock.now());
+    engine.setSilences([...p.silences, ...compileStoredSilences(store.silences(), log)]);
+    return engine;
+  };
+  let engine = engineFor(plan, store.loadState());
   const stagesFor = (p: GatewayPlan): Stages => ({
     classify: monitor.classify(p.classifier),
-    route: createRouter(p.policy, { newId, now: () => clock.now() }),
+    engine,
   });
 
   const buildDeliverer = (p: GatewayPlan): Deliverer => {
@@ -99,7 +124,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       }));
     }
     return createDeliverer(channels, {
-      outbox, clock, timers, log, metrics,
+      outbox, clock, timers, log, metrics, newId,
       onSettled(channel, n, outcome, error) {
         if (outcome === 'sent') return channelHealth.success(channel);
         channelHealth.failure(channel, error?.code ?? 'ERR_OUTPUT_UNEXPECTED', outcome === 'dead');
@@ -108,18 +133,46 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     });
   };
 
+  function commit(batch: CommitBatch): void {
+    store.commit(batch);
+    for (const n of batch.notifications) metrics.notificationsQueued.inc({ channel: n.channel });
+    for (const ch of new Set(batch.notifications.map((n) => n.channel))) deliverer.wake(ch);
+  }
+
   const pipeline: Pipeline = createPipeline(stagesFor(plan), {
     capacity: plan.loaded.config.queue.capacity,
     metrics,
     log,
     clock,
-    enqueue(ns) {
-      outbox.enqueue(ns);
-      for (const n of ns) metrics.notificationsQueued.inc({ channel: n.channel });
-      for (const ch of new Set(ns.map((n) => n.channel))) deliverer.wake(ch);
-    },
+    commit,
     ...(deps.observe ? { observe: deps.observe } : {}),
   });
+
+  /** Once a second: time-based policy, and changes the CLI made to the store. */
+  function onTick(): void {
+    ticker = undefined;
+    if (stopped) return;
+    pipeline.tick();
+    if (store.changedExternally()) {
+      engine.setSilences([...plan.silences, ...compileStoredSilences(store.silences(), log)]);
+      outbox.refresh();
+      deliverer.wake();
+    }
+    ticker = timers.setTimeout(onTick, TICK_MS);
+  }
+
+  /** Removes history beyond the retention, a chunk per turn of the event loop. */
+  function onRetention(): void {
+    retention = undefined;
+    if (stopped) return;
+    const cutoff = clock.now() - plan.loaded.config.store.retention;
+    const step = () => {
+      if (stopped) return;
+      if (store.purge(cutoff) > 0) setImmediate(step);
+    };
+    step();
+    retention = timers.setTimeout(onRetention, RETENTION_EVERY_MS);
+  }
 
   const listenerCtx: ListenerContext = {
     log,
@@ -186,13 +239,14 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       generation,
       listeners: bound,
       outboxDepth: outbox.depth(),
+      storeWritable: store.healthy(),
       channels: [...plan.channels.values()].map((c) => ({ id: c.id, type: c.config.type, depth: outbox.depth(c.id), health: channelHealth.get(c.id) })),
     });
   }
 
   return {
     metrics,
-    outbox,
+    store,
     generation: () => generation,
     health,
     httpAddress: () => http.address(),
@@ -200,6 +254,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       metrics.configReloads.inc({ result: 'rejected' });
       monitor.reloadRejected(issues.length, issues[0]);
     },
+    ready: () => store.healthy(),
     async start() {
       const started = new Map<string, ListenerEntry>();
       try {
@@ -218,6 +273,8 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       processMetrics.start();
       monitor.start();
       deliverer.wake();
+      ticker = timers.setTimeout(onTick, TICK_MS);
+      retention = timers.setTimeout(onRetention, RETENTION_FIRST_MS);
       log.info({ listeners: listeners.size, channels: plan.channels.size, rules: plan.rules.length }, 'eventgate started');
     },
     async reload(next) {
@@ -244,6 +301,11 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
         }
       }
       listeners = keep;
+      if (JSON.stringify(next.loaded.config.store) !== JSON.stringify(plan.loaded.config.store)) {
+        log.warn('store settings changed; they take effect after a restart');
+      }
+      // Route state carries over: the new engine starts from the old one's memory.
+      engine = engineFor(next, engine.exportState());
       pipeline.swap(stagesFor(next));
       const old = deliverer;
       await old.stop(5000);
@@ -271,11 +333,13 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       processMetrics.stop();
       await http.stop();
       await pipeline.drain();
+      stopped = true;
+      if (ticker !== undefined) timers.clearTimeout(ticker);
+      if (retention !== undefined) timers.clearTimeout(retention);
       await deliverer.stop(Math.max(0, deadline - clock.monotonic()));
       const pending = outbox.depth();
-      if (pending > 0) log.warn({ pending }, 'notifications still pending at shutdown');
-      outbox.close();
-      log.info('eventgate stopped');
+      store.close();
+      log.info({ pending }, 'eventgate stopped; pending notifications stay in the outbox');
     },
     addresses() {
       const out: Record<string, BoundAddress[]> = {};

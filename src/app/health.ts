@@ -1,7 +1,8 @@
 /**
  * The /healthz report: every configured listener up (with its bound addresses), every
- * channel ok, plus outbox depth and config generation. Healthy only when all listeners are
- * up and no channel is degraded. Carries ids, codes, counts and times; never event text.
+ * channel ok, plus outbox depth, whether the state database takes writes, and config
+ * generation. Healthy only when all listeners are up, no channel is degraded and the store
+ * is writable. Carries ids, codes, counts and times; never event text.
  */
 import type { BoundAddress } from '../listeners/listener.js';
 import type { ChannelHealth } from '../observe/channel-health.js';
@@ -13,6 +14,8 @@ export interface HealthReport {
   readonly uptimeSeconds: number;
   readonly listeners: readonly { id: string; up: boolean; addresses: readonly BoundAddress[] }[];
   readonly outbox: { readonly depth: number };
+  /** False while writes to the state database fail (full disk): kept in memory meanwhile. */
+  readonly store?: { readonly writable: boolean };
   readonly channels: readonly {
     id: string;
     type: string;
@@ -33,6 +36,7 @@ export interface HealthInput {
   readonly listeners: ReadonlyMap<string, readonly BoundAddress[] | undefined>;
   readonly channels: readonly { id: string; type: string; depth: number; health: ChannelHealth }[];
   readonly outboxDepth: number;
+  readonly storeWritable?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -49,7 +53,7 @@ export function buildHealth(i: HealthInput): HealthReport {
     ...(c.health.lastError ? { lastError: { code: c.health.lastError.code, at: iso(c.health.lastError.at) } } : {}),
     ...(c.health.lastSuccessAt !== undefined ? { lastSuccessAt: iso(c.health.lastSuccessAt) } : {}),
   }));
-  const healthy = listeners.every((l) => l.up) && channels.every((c) => c.status === 'ok');
+  const healthy = listeners.every((l) => l.up) && channels.every((c) => c.status === 'ok') && i.storeWritable !== false;
   return {
     status: healthy ? 'ok' : 'degraded',
     generation: i.generation,
@@ -57,6 +61,7 @@ export function buildHealth(i: HealthInput): HealthReport {
     uptimeSeconds: Math.max(0, Math.round((i.now - i.startedAt) / 1000)),
     listeners,
     outbox: { depth: i.outboxDepth },
+    ...(i.storeWritable !== undefined ? { store: { writable: i.storeWritable } } : {}),
     channels,
   };
 }

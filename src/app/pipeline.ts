@@ -1,7 +1,9 @@
 /**
- * The ingest pipeline: a bounded queue between listeners and the classify → route →
- * outbox stages. Listeners never wait: `emit` returns false when the queue is full. The
- * queue is drained in batches on the event loop, so a burst never starves the sockets.
+ * The ingest pipeline: a bounded queue between listeners and the classify → policy →
+ * store stages. Listeners never wait: `emit` returns false when the queue is full. The
+ * queue is drained in batches on the event loop; each batch (its history rows, the
+ * notifications it caused and the route state it changed) is committed as one store
+ * transaction, so a burst costs one disk sync per batch, never one per event.
  */
 import type { Classified } from '../core/classification.js';
 import type { Clock } from '../core/clock.js';
@@ -10,11 +12,12 @@ import type { Notification } from '../core/notification.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { Classifier } from '../classify/classifier.js';
-import type { Router } from '../route/router.js';
+import type { Decision, PolicyEngine } from '../route/engine.js';
+import type { CommitBatch, HistoryEvent } from '../store/index.js';
 
 export interface Stages {
   readonly classify: Classifier;
-  readonly route: Router;
+  readonly engine: PolicyEngine;
 }
 
 export interface PipelineDeps {
@@ -22,9 +25,9 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly clock: Clock;
-  /** Persists notifications (the outbox) and wakes delivery. */
-  readonly enqueue: (notifications: Notification[]) => void;
-  /** Called for every classified event (history, debugging); optional. */
+  /** Persists one batch (history, notifications, route state) and wakes delivery. */
+  readonly commit: (batch: CommitBatch) => void;
+  /** Called for every classified event (tests, debugging); optional. */
   readonly observe?: (c: Classified, notifications: readonly Notification[]) => void;
 }
 
@@ -39,6 +42,8 @@ export interface Pipeline {
   onDrain(fn: () => void): void;
   /** Replaces the stages (config reload); events already queued use the new ones. */
   swap(stages: Stages): void;
+  /** Runs the time-based policy (window ends, digests, repeats, absence) and commits it. */
+  tick(): void;
   /** Resolves once everything queued so far has been processed. */
   drain(): Promise<void>;
   size(): number;
@@ -56,29 +61,43 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   const lowWater = Math.floor(deps.capacity / 2);
   const log = deps.log.child({ component: 'pipeline' });
 
-  function process(event: GatewayEvent): void {
-    let classification;
+  function classify(event: GatewayEvent): Classified {
     try {
-      classification = stages.classify(event);
+      return { event, classification: stages.classify(event) };
     } catch (err) {
       log.error({ err, eventId: event.id }, 'classifier failed; event passed on as other');
-      classification = { ruleId: null, category: 'other', severity: 'info', title: 'unclassifiable event', state: 'event', key: `other|${event.host}`, fields: {} } as const;
+      return { event, classification: { ruleId: null, category: 'other', severity: 'info', title: 'unclassifiable event', state: 'event', key: `other|${event.host}`, fields: {} } };
     }
-    deps.metrics.classified.inc({ category: classification.category });
-    const classified: Classified = { event, classification };
-    if (classification.drop) {
-      // A rule asked for it: intentional, so counted but not logged per event.
-      deps.metrics.dropped.inc({ listener: event.listener, reason: 'rule' });
-      deps.observe?.(classified, []);
-      return;
+  }
+
+  function account(c: Classified, d: Decision, events: HistoryEvent[], notifications: Notification[]): void {
+    deps.metrics.classified.inc({ category: c.classification.category });
+    if (d.silencedBy !== undefined) deps.metrics.silenced.inc();
+    for (const h of d.held) deps.metrics.suppressed.inc(h);
+    notifications.push(...d.notifications);
+    events.push({ classified: c, notificationIds: d.notifications.map((n) => n.id), ...(d.silencedBy !== undefined ? { silencedBy: d.silencedBy } : {}) });
+    deps.observe?.(c, d.notifications);
+  }
+
+  function commit(events: HistoryEvent[], notifications: Notification[]): void {
+    const state = stages.engine.takeChanges();
+    const evicted = stages.engine.takeEvicted();
+    if (evicted) log.warn({ code: 'ERR_POLICY_STATE_FULL', evicted }, 'route state full; the oldest keys were forgotten');
+    if (events.length === 0 && notifications.length === 0 && state.length === 0) return;
+    try {
+      deps.commit({ events, notifications, state });
+    } catch (err) {
+      // Write failures are kept and retried by the store; anything else is a bug.
+      log.error({ err, events: events.length, notifications: notifications.length }, 'committing a batch failed; batch dropped');
+      deps.metrics.dropped.inc({ listener: 'pipeline', reason: 'commit_failed' }, events.length);
     }
-    const notifications = stages.route(classified);
-    if (notifications.length) deps.enqueue(notifications);
-    deps.observe?.(classified, notifications);
   }
 
   function run(): void {
     scheduled = false;
+    const now = deps.clock.now();
+    const events: HistoryEvent[] = [];
+    const notifications: Notification[] = [];
     const start = head;
     const end = Math.min(queue.length, head + BATCH);
     const receivedAt: number[] = new Array(end - start);
@@ -87,13 +106,22 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
       queue[head] = undefined as unknown as GatewayEvent; // let the event be collected
       receivedAt[head - start] = event.receivedAt;
       try {
-        process(event);
+        const c = classify(event);
+        if (c.classification.drop) {
+          // A rule asked for it: intentional, so counted (not stored, not logged per event).
+          deps.metrics.classified.inc({ category: c.classification.category });
+          deps.metrics.dropped.inc({ listener: event.listener, reason: 'rule' });
+          deps.observe?.(c, []);
+          continue;
+        }
+        account(c, stages.engine.process(c, now), events, notifications);
       } catch (err) {
-        // A failing store must not stop ingestion of the events behind this one.
+        // One failing event must not stop ingestion of the events behind it.
         log.error({ err, eventId: event.id }, 'processing an event failed; event dropped');
         deps.metrics.dropped.inc({ listener: event.listener, reason: 'processing_failed' });
       }
     }
+    commit(events, notifications);
     // After the batch is committed (outbox written), so this is receive → durable.
     const done = deps.clock.now();
     for (const t of receivedAt) deps.metrics.ingestLatency.observe((done - t) / 1000);
@@ -139,6 +167,18 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
     },
     swap(next) {
       stages = next;
+    },
+    tick() {
+      const events: HistoryEvent[] = [];
+      const notifications: Notification[] = [];
+      try {
+        const r = stages.engine.tick(deps.clock.now());
+        notifications.push(...r.notifications);
+        for (const e of r.events) account(e.classified, e.decision, events, notifications);
+      } catch (err) {
+        log.error({ err }, 'policy tick failed');
+      }
+      commit(events, notifications);
     },
     drain() {
       if (queue.length - head === 0) return Promise.resolve();

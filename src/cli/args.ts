@@ -1,11 +1,14 @@
 /**
  * Command-line parsing: `eventgate <command> [ARG] [--config FILE] [--log-level LEVEL]`.
- * Usage errors become exit status 2.
+ * Commands that read or manage the store (events, outbox, silence) take their own
+ * arguments, passed on in `rest`. Usage errors become exit status 2.
  */
 import { LOG_LEVELS } from '../observe/logger.js';
 
 export const DEFAULT_CONFIG = '/etc/eventgate/eventgate.yaml';
-export const COMMANDS = ['run', 'check', 'classify', 'test-notify', 'status'] as const;
+export const COMMANDS = ['run', 'check', 'classify', 'test-notify', 'status', 'events', 'outbox', 'silence'] as const;
+/** Commands whose own arguments go to `rest`. */
+const WITH_REST: readonly Command[] = ['events', 'outbox', 'silence'];
 /** Commands that take one positional argument, and what it is called in usage errors. */
 const POSITIONAL: Partial<Record<Command, string>> = { 'test-notify': 'CHANNEL' };
 export type Command = (typeof COMMANDS)[number];
@@ -16,6 +19,8 @@ export interface CliArgs {
   readonly logLevel?: (typeof LOG_LEVELS)[number];
   /** The positional argument (test-notify: the channel id). */
   readonly target?: string;
+  /** The command's own arguments (events, outbox, silence). */
+  readonly rest: readonly string[];
 }
 
 export const USAGE = `usage: eventgate <command> [options]
@@ -27,6 +32,13 @@ commands:
   test-notify CHANNEL
              send a test notification through CHANNEL and say what happened
   status     ask the running instance (http.listen) how it is; exit 0 healthy, 1 not
+  events     query the event history: [--since 1h] [--until T] [--category C] [--host H]
+             [--limit N] [--json]
+  outbox     list [--dead] [--channel C] [--json] | retry [--channel C] [ID...]
+             | purge [--dead] (--all | --channel C | ID...)
+  silence    add --match KEY=VALUE... (--for 2h | --end T) [--start T] [--comment TEXT]
+             | list [--json] | remove ID
+             (KEY: category, severity, rule, host, product, field.NAME)
 
 options:
   --config FILE       configuration file (default ${DEFAULT_CONFIG}, or $EVENTGATE_CONFIG)
@@ -40,6 +52,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let config = env.EVENTGATE_CONFIG ?? DEFAULT_CONFIG;
   let logLevel: CliArgs['logLevel'];
   let target: string | undefined;
+  const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -54,7 +67,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
       const v = value();
       if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new UsageError(`unknown log level "${v}"`);
       logLevel = v as CliArgs['logLevel'];
-    } else if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+    } else if (command !== undefined && WITH_REST.includes(command)) rest.push(a);
+    else if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
     else if (command === undefined) {
       if (!(COMMANDS as readonly string[]).includes(flag)) throw new UsageError(`unknown command "${flag}"`);
       command = flag as Command;
@@ -64,5 +78,5 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   if (!command) throw new UsageError('no command given');
   const needs = POSITIONAL[command];
   if (needs && target === undefined) throw new UsageError(`${command} needs ${needs}`);
-  return { command, config, ...(logLevel ? { logLevel } : {}), ...(target !== undefined ? { target } : {}) };
+  return { command, config, rest, ...(logLevel ? { logLevel } : {}), ...(target !== undefined ? { target } : {}) };
 }

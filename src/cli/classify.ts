@@ -11,6 +11,7 @@ import { trapEvent, type TrapDescription } from '../app/trap-description.js';
 import type { GatewayEvent } from '../core/event.js';
 import { createUlidFactory } from '../core/ids.js';
 import { syslogEvent } from '../listeners/syslog/normalize.js';
+import { subjectOf } from '../route/matcher.js';
 import type { Io } from './check.js';
 import { loadPlan, printIssues } from './load-plan.js';
 
@@ -57,7 +58,7 @@ export async function classify(configFile: string, input: Readable, io: Io): Pro
     if (!built) continue;
     const { event } = built;
     const { classification: c, tried, notCandidates } = plan.classifier.explain(event);
-    const channels = c.drop ? [] : plan.policy.resolve(c).map((t) => t.channel);
+    const channels = c.drop ? [] : plan.policy.resolve(subjectOf({ event, classification: c })).map((t) => t.channel);
     const matched = tried.filter((t) => t.result === 'matched');
     const { raw: _raw, ...shown } = event;
     io.stdout(JSON.stringify({

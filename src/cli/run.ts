@@ -36,7 +36,13 @@ export async function run(args: CliArgs, io: Io): Promise<number> {
   process.on('uncaughtException', fatalHandler(log, 'uncaught exception', process.exit));
   process.on('unhandledRejection', fatalHandler(log, 'unhandled rejection', process.exit));
 
-  const gateway = buildGateway(first.plan, { log });
+  let gateway;
+  try {
+    gateway = buildGateway(first.plan, { log });
+  } catch (err) {
+    log.fatal({ err, code: (err as { code?: string }).code }, 'could not open the state directory');
+    return 1;
+  }
   try {
     await gateway.start();
   } catch (err) {

@@ -183,6 +183,7 @@ function salvage(value: unknown): GatewayConfig {
   return {
     listeners: section('listeners'), mibs: section('mibs'), rules: section('rules'), categories: section('categories'),
     channels, routes, queue: section('queue'), log: section('log'), http: section('http'),
+    silences: section('silences'), absence: section('absence'), store: section('store'),
   };
 }
 

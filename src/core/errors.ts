@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   ERR_TRAP_AUTH: 'an SNMPv3 receiver refused the user, its keys or its security level',
   ERR_TRAP_RELAY: 'the original trap could not be relayed unchanged (not kept whole when received, or a value its SMI type cannot encode)',
   ERR_DELIVERY_DEAD: 'a notification gave up after its maximum attempts or age',
+  ERR_STORE_OPEN: 'the state directory or its database could not be opened',
+  ERR_STORE_WRITE: 'a write to the state database failed (disk full?); it is kept in memory and retried',
+  ERR_OUTBOX_FULL: 'the outbox reached store.max_outbox; the oldest lowest-severity notifications were dropped',
+  ERR_POLICY_STATE_FULL: 'too many keys in one kind of route state; the oldest were forgotten',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

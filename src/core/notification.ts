@@ -55,7 +55,12 @@ export interface NotificationItem {
   readonly trap?: NotificationTrap;
 }
 
-export type NotificationKind = 'alert' | 'recovery' | 'repeat' | 'digest' | 'test';
+/**
+ * alert: a new event or problem; recovery: a notified problem cleared; repeat: an open problem
+ * re-notified, or repeats folded by dedup; digest: several items at once; summary: what a
+ * limit held back; failed: another channel gave up a notification; test: test-notify.
+ */
+export type NotificationKind = 'alert' | 'recovery' | 'repeat' | 'digest' | 'summary' | 'failed' | 'test';
 
 export interface Notification {
   readonly id: string;
@@ -71,4 +76,12 @@ export interface Notification {
   readonly items: readonly NotificationItem[];
   /** How many similar events were held back since the previous notification. */
   readonly suppressed: number;
+  /** Occurrences this notification stands for (dedup, repeat); default items + suppressed. */
+  readonly count?: number;
+  /** First and last occurrence (ms since the epoch) of what it stands for. */
+  readonly firstSeen?: number;
+  readonly lastSeen?: number;
+  /** Per-route template overrides (sources, validated at config load). */
+  readonly subject?: string;
+  readonly template?: string;
 }

@@ -57,7 +57,9 @@ export function notificationData(n: Notification): TemplateData {
     Category: n.category,
     Severity: n.severity,
     Title: n.title,
-    Count: String(n.items.length + n.suppressed),
+    Count: String(n.count ?? n.items.length + n.suppressed),
     NotificationId: n.id,
+    FirstSeen: new Date(n.firstSeen ?? first?.receivedAt ?? n.createdAt).toISOString(),
+    LastSeen: new Date(n.lastSeen ?? n.items.at(-1)?.receivedAt ?? n.createdAt).toISOString(),
   };
 }

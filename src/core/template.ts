@@ -8,7 +8,7 @@
 export const BUILTIN_KEYWORDS = [
   'TimeStamp', 'ComputerName', 'ProgramName', 'Scanner', 'InfectedObject', 'VirusName',
   'ErrorDescription', 'Category', 'Severity', 'Host', 'Message', 'Rule', 'Count', 'Title',
-  'EventId', 'NotificationId', 'Source',
+  'EventId', 'NotificationId', 'Source', 'FirstSeen', 'LastSeen',
 ] as const;
 
 export type TemplateData = Readonly<Record<string, string>>;

@@ -2,20 +2,26 @@
  * The deliverer: takes due records from the outbox and hands them to their channel's
  * Output, at most `concurrency` at a time per channel, each attempt bounded by a timeout.
  * Results settle the record: sent → ack; retry → backoff or dead letter; failed → dead
- * letter. A throwing output is a bug: logged at error and retried.
+ * letter (and, when the channel names one, a "delivery failed" notification on another
+ * channel, enqueued with the burial). A throwing output is a bug: logged at error and
+ * retried. With a durable outbox, stop only lets attempts in flight finish: what is queued
+ * stays queued for the next start.
  */
 import type { Clock, Timers } from '../core/clock.js';
 import { GatewayError } from '../core/errors.js';
+import { createUlidFactory } from '../core/ids.js';
+import type { Notification } from '../core/notification.js';
 import type { Delivery, Output } from '../core/output.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Notification } from '../core/notification.js';
 import type { DeliveryError, Outbox, OutboxRecord } from '../store/outbox.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
 
 export interface Channel {
   readonly output: Output;
   readonly policy: RetryPolicy;
+  /** Channel told when a notification of this one is given up. */
+  readonly deadLetterChannel?: string;
 }
 
 export interface DelivererDeps {
@@ -27,6 +33,8 @@ export interface DelivererDeps {
   readonly random?: () => number;
   /** Told the outcome of every attempt (channel health, self-monitoring); must not throw. */
   readonly onSettled?: (channel: string, n: Notification, outcome: 'sent' | 'retry' | 'dead', error?: DeliveryError) => void;
+  /** Ids for "delivery failed" notifications; default ULIDs from the clock. */
+  readonly newId?: () => string;
 }
 
 export interface Deliverer {
@@ -42,6 +50,7 @@ interface ChannelState {
   inflight: number;
   timer?: unknown;
   timerAt?: number;
+  pumpQueued?: boolean;
   controllers: Set<AbortController>;
 }
 
@@ -49,6 +58,7 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
   const { outbox, clock, timers, metrics } = deps;
   const log = deps.log.child({ component: 'deliverer' });
   const random = deps.random ?? Math.random;
+  const newId = deps.newId ?? createUlidFactory(() => clock.now());
   const states = new Map<string, ChannelState>();
   let stopping = false;
 
@@ -77,11 +87,29 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
     if (!ch || stopping) return;
     const s = stateOf(id);
     const free = ch.policy.concurrency - s.inflight;
-    const leased = free > 0 ? outbox.lease(id, clock.now(), free) : [];
-    for (const record of leased) void attempt(id, ch, s, record);
-    metrics.outboxDepth.set({ channel: id }, outbox.depth(id));
-    // At capacity the next completion pumps again; a timer then would only spin.
-    if (leased.length < free) schedule(id, s);
+    try {
+      const leased = free > 0 ? outbox.lease(id, clock.now(), free) : [];
+      for (const record of leased) void attempt(id, ch, s, record);
+      metrics.outboxDepth.set({ channel: id }, outbox.depth(id));
+      // At capacity the next completion pumps again; a timer then would only spin.
+      if (leased.length < free) schedule(id, s);
+    } catch (err) {
+      // The store could not be read (I/O error): try again shortly rather than stall.
+      log.error({ err, channel: id }, 'reading the outbox failed; retrying');
+      if (s.timer === undefined) s.timer = timers.setTimeout(() => { s.timer = undefined; pump(id); }, 1000);
+    }
+  }
+
+  function failedNotice(id: string, ch: Channel, n: Notification, error: { code: string; message: string }): Notification | undefined {
+    const to = ch.deadLetterChannel;
+    // A notice about a failure never causes another one (no loops between two channels).
+    if (to === undefined || n.kind === 'failed' || !channels.has(to)) return undefined;
+    return {
+      id: newId(), createdAt: clock.now(), kind: 'failed', channel: to, routeIndex: n.routeIndex, key: `failed|${n.id}`,
+      severity: 'error', category: 'system-status',
+      title: `Delivery to channel ${id} given up (${error.code}): ${n.title}`,
+      items: n.items, suppressed: n.suppressed, ...(n.count !== undefined ? { count: n.count } : {}),
+    };
   }
 
   async function attempt(id: string, ch: Channel, s: ChannelState, record: OutboxRecord): Promise<void> {
@@ -101,7 +129,15 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
       s.inflight--;
     }
     settle(id, ch, record, result);
-    pump(id);
+    // Pump once per turn: attempts finishing together get their acks written in one
+    // transaction (the outbox writes settled records before it leases more).
+    if (!s.pumpQueued) {
+      s.pumpQueued = true;
+      setImmediate(() => {
+        s.pumpQueued = false;
+        pump(id);
+      });
+    }
   }
 
   function settle(id: string, ch: Channel, record: OutboxRecord, result: Delivery): void {
@@ -130,10 +166,19 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
     } else {
       log.error({ ...fields, error }, 'delivery failed permanently; notification moved to dead letters');
     }
-    outbox.bury(n.id, error);
+    const notice = failedNotice(id, ch, n, error);
+    outbox.bury(n.id, error, notice);
     metrics.notificationsDead.inc({ channel: id, code: error.code });
     deps.onSettled?.(id, n, 'dead', error);
+    if (notice) {
+      metrics.notificationsQueued.inc({ channel: notice.channel });
+      pump(notice.channel);
+    }
   }
+
+  outbox.setSettledListener((touched) => {
+    for (const ch of touched) pump(ch);
+  });
 
   return {
     wake(channel) {
@@ -143,12 +188,15 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
     inFlight: totalInFlight,
     async stop(graceMs) {
       const deadline = clock.monotonic() + graceMs;
-      // Keep delivering what is due now (a retry scheduled later waits for the next start).
-      const dueNow = () => [...channels.keys()].some((id) => (outbox.nextDue(id) ?? Infinity) <= clock.now());
+      // A durable outbox keeps what is queued for the next start; a volatile one is drained
+      // as far as the grace allows (a retry scheduled later waits for the next start).
+      if (outbox.durable) stopping = true;
+      const dueNow = () => !outbox.durable && [...channels.keys()].some((id) => (outbox.nextDue(id) ?? Infinity) <= clock.now());
       while (clock.monotonic() < deadline && (totalInFlight() > 0 || dueNow())) {
         await new Promise((r) => setTimeout(r, 20));
       }
       stopping = true;
+      outbox.setSettledListener(undefined);
       for (const s of states.values()) if (s.timer !== undefined) timers.clearTimeout(s.timer);
       if (totalInFlight() === 0) return;
       for (const s of states.values()) for (const c of s.controllers) c.abort(new GatewayError('ERR_OUTPUT_TIMEOUT', 'shutting down'));

@@ -1,6 +1,7 @@
 /**
- * An in-memory outbox: the Outbox contract without durability. Pending notifications are
- * lost when the process ends, so the service logs how many it had at shutdown.
+ * An in-memory outbox: the Outbox contract without durability, for unit tests of outputs
+ * and the deliverer. Pending notifications are lost when the process ends; the service
+ * itself always uses the SQLite outbox.
  */
 import type { Notification } from '../core/notification.js';
 import type { DeliveryError, Outbox, OutboxRecord } from './outbox.js';
@@ -13,7 +14,7 @@ interface Entry {
   leased: boolean;
 }
 
-export function createMemoryOutbox(now: () => number): Outbox & { dead(): OutboxRecord[] } {
+export function createMemoryOutbox(now: () => number): Outbox & { enqueue(ns: readonly Notification[]): void; dead(): OutboxRecord[] } {
   const entries = new Map<string, Entry>();
   const deadLetters: OutboxRecord[] = [];
   const view = (e: Entry): OutboxRecord => ({
@@ -22,7 +23,9 @@ export function createMemoryOutbox(now: () => number): Outbox & { dead(): Outbox
     nextAttemptAt: e.nextAttemptAt,
     ...(e.lastError ? { lastError: e.lastError } : {}),
   });
+  let listener: ((channels: readonly string[]) => void) | undefined;
   return {
+    durable: false,
     enqueue(ns) {
       const t = now();
       for (const n of ns) entries.set(n.id, { notification: n, attempts: 0, nextAttemptAt: t, leased: false });
@@ -48,11 +51,18 @@ export function createMemoryOutbox(now: () => number): Outbox & { dead(): Outbox
       e.nextAttemptAt = nextAttemptAt;
       e.lastError = error;
     },
-    bury(id, error) {
+    bury(id, error, followUp) {
       const e = entries.get(id);
       if (!e) return;
       entries.delete(id);
       deadLetters.push({ ...view(e), lastError: error });
+      if (followUp) {
+        entries.set(followUp.id, { notification: followUp, attempts: 0, nextAttemptAt: now(), leased: false });
+        listener?.([followUp.channel]);
+      }
+    },
+    setSettledListener(fn) {
+      listener = fn;
     },
     depth(channel) {
       let n = 0;

@@ -1,6 +1,8 @@
 /**
  * A recording exec hook: a small Node script that appends one JSON line per run with its
  * argv, stdin, environment, uid and process ids to a file. Tests read the records back.
+ * `HOOK_SLEEP_MS` (set through the channel's `env`) delays the record and the exit, so a
+ * test can land a kill while deliveries are in flight.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,10 +26,10 @@ import { appendFileSync } from 'node:fs';
 let stdin = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (c) => { stdin += c; });
-process.stdin.on('end', () => {
+process.stdin.on('end', () => setTimeout(() => {
   appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), stdin, env: process.env, pid: process.pid, ppid: process.ppid }) + '\\n');
   process.exit(Number(process.env.HOOK_EXIT ?? 0));
-});
+}, Number(process.env.HOOK_SLEEP_MS ?? 0)));
 `,
   );
   chmodSync(path, 0o755);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../../core/severity.js';
 import { duration, secretRef } from './common.js';
 import { emailChannelFields } from './email-channel.js';
+import { dedupSpec, digestSpec, limitSpec } from './routes.js';
 
 const delivery = {
   min_severity: z.enum(SEVERITIES).default('debug').meta({ description: 'Drop notifications below this severity' }),
@@ -14,6 +15,10 @@ const delivery = {
   retry_initial: duration.prefault('2s'),
   retry_max: duration.prefault('10m'),
   concurrency: z.number().int().min(1).max(64).default(2),
+  limit: limitSpec.optional(),
+  digest: digestSpec.optional(),
+  dedup: dedupSpec.optional(),
+  dead_letter_channel: z.string().min(1).optional().meta({ description: 'Another channel told when a notification of this one is given up' }),
 };
 
 export const logChannel = z.strictObject({

@@ -14,6 +14,6 @@ test('the committed JSON Schemas match the zod schemas (run `npm run schema` whe
 
 test('the config schema describes the top-level sections and rejects unknown keys', () => {
   const schema = JSON.parse(jsonSchemas()['eventgate.schema.json']!);
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['categories', 'channels', 'http', 'listeners', 'log', 'mibs', 'queue', 'routes', 'rules']);
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['absence', 'categories', 'channels', 'http', 'listeners', 'log', 'mibs', 'queue', 'routes', 'rules', 'silences', 'store']);
   assert.equal(schema.additionalProperties, false);
 });

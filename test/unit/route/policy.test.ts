@@ -1,16 +1,29 @@
+/**
+ * Route resolution (which channels, in which order) and the notifications the policy
+ * engine builds for a plain event: one per channel, the event as its item.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { route as routeSchema } from '../../../src/config/schema/routes.js';
 import type { Classification } from '../../../src/core/classification.js';
 import type { Severity } from '../../../src/core/severity.js';
-import { compileRoutes } from '../../../src/route/policy.js';
-import { createRouter } from '../../../src/route/router.js';
+import { BUILTIN_KEYWORDS } from '../../../src/core/template.js';
+import { createAllowList } from '../../../src/listeners/access.js';
+import { createPolicyEngine } from '../../../src/route/engine.js';
+import type { MatchSubject } from '../../../src/route/matcher.js';
+import { compileRoutes, type ChannelPolicy } from '../../../src/route/policy.js';
 
 const c = (category: string, severity: Severity, ruleId: string | null = 'r1', state: Classification['state'] = 'event'): Classification =>
   ({ ruleId, category, severity, title: 't', state, key: 'k', fields: { ComputerName: 'pc' } });
+const subject = (x: Classification): MatchSubject => ({ ...x, host: 'pc' });
+
+function compile(routes: unknown[], minSeverity: Record<string, Severity> = {}) {
+  const channels = new Map<string, ChannelPolicy>(Object.entries(minSeverity).map(([k, v]) => [k, { minSeverity: v }]));
+  return compileRoutes(routes.map((r) => routeSchema.parse(r)), { channels, keywords: new Set(BUILTIN_KEYWORDS), cidr: createAllowList });
+}
 
 function policy(routes: unknown[], minSeverity: Record<string, Severity> = {}) {
-  const compiled = compileRoutes(routes.map((r) => routeSchema.parse(r)), new Map(Object.entries(minSeverity)));
+  const compiled = compile(routes, minSeverity);
   assert.deepEqual(compiled.problems, []);
   return compiled.policy;
 }
@@ -32,21 +45,25 @@ describe('routes', () => {
     ['no rule id never matches a rule condition', c('other', 'info', null), ['catch-all']],
   ];
   for (const [name, cl, want] of cases) {
-    it(name, () => assert.deepEqual(p.resolve(cl).map((t) => t.channel), want));
+    it(name, () => assert.deepEqual(p.resolve(subject(cl)).map((t) => t.channel), want));
   }
 
-  it('reports an invalid severity threshold', () => {
-    const r = compileRoutes([routeSchema.parse({ match: { severity: '>=loud' }, channels: ['x'] })], new Map());
-    assert.deepEqual(r.problems.map((x) => x.path.join('.')), ['routes.0.match.severity']);
+  it('reports an invalid severity threshold, an invalid CIDR, an unknown template keyword and a duplicate id', () => {
+    const r = compile([
+      { id: 'a', match: { severity: '>=loud', host: ['10.0.0.0/99'] }, channels: ['x'], subject: '%Nope%' },
+      { id: 'a', channels: ['x'] },
+    ]);
+    assert.deepEqual(r.problems.map((x) => x.path.join('.')).sort(), ['routes.0.match.host', 'routes.0.match.severity', 'routes.0.subject', 'routes.1.id']);
   });
 
-  it('the router builds one notification per channel with the event as its item', () => {
+  it('the engine builds one notification per channel with the event as its item', () => {
     let n = 0;
-    const router = createRouter(p, { newId: () => `n${++n}`, now: () => 1000 });
+    const engine = createPolicyEngine(p, { newId: () => `n${++n}` });
     const event = { id: 'e1', receivedAt: 999, kind: 'syslog', listener: 'l', peer: { address: '1.2.3.4', port: 1, transport: 'udp' }, host: 'pc', message: 'm', raw: new Uint8Array() } as const;
-    const out = router({ event, classification: c('virus', 'warning', 'r1', 'recovery') });
-    assert.deepEqual(out.map((x) => [x.id, x.channel, x.kind, x.routeIndex]), [['n1', 'mail', 'recovery', 0], ['n2', 'hook', 'recovery', 0]]);
+    const out = engine.process({ event, classification: c('virus', 'warning') }, 1000).notifications;
+    assert.deepEqual(out.map((x) => [x.id, x.channel, x.kind, x.routeIndex]), [['n1', 'mail', 'alert', 0], ['n2', 'hook', 'alert', 0]]);
     assert.equal(out[0]!.items[0]!.eventId, 'e1');
+    assert.equal(out[0]!.items[0]!.source, '1.2.3.4');
     assert.equal(out[0]!.createdAt, 1000);
   });
 });

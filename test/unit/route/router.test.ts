@@ -1,5 +1,5 @@
 /**
- * The router's copy of the original trap (NotificationItem.trap), taken from what the SNMP
+ * The policy engine's copy of the original trap (NotificationItem.trap), taken from what the SNMP
  * listener really produces and fed to relay.ts: typed values round-trip to the bytes that
  * were received; a trap not kept whole (varbinds left out, a value cut) is counted or
  * flagged and relay refuses it instead of forwarding it changed.
@@ -15,8 +15,11 @@ import { MAX_VALUE_CHARS, MAX_VARBINDS, normalizeTrap } from '../../../src/liste
 import { loadMibs } from '../../../src/mib/load.js';
 import { relayNotification } from '../../../src/outputs/snmp-trap/relay.js';
 import { SMI } from '../../../src/outputs/snmp-trap/varbinds.js';
+import { BUILTIN_KEYWORDS } from '../../../src/core/template.js';
+import { createAllowList } from '../../../src/core/cidr.js';
+import { createPolicyEngine } from '../../../src/route/engine.js';
 import { compileRoutes } from '../../../src/route/policy.js';
-import { createRouter, trapCopy } from '../../../src/route/router.js';
+import { trapCopy } from '../../../src/route/trap-copy.js';
 import { int, ip, octets, oid, timeticks, v2cTrap, type Varbind } from '../../helpers/snmp-packets.js';
 import { engineOptions } from '../listeners/snmp/engine-options.js';
 
@@ -94,9 +97,10 @@ describe('the trap copy in a notification', () => {
     assert.equal(whole.varbinds[0]!.truncated, undefined, 'a value exactly at the bound is whole');
   });
 
-  it('the router puts the copy on trap events only', () => {
-    const compiled = compileRoutes([routeSchema.parse({ match: {}, channels: ['noc'] })], new Map());
-    const router = createRouter(compiled.policy, { newId: () => 'n1', now: () => 1 });
+  it('the policy engine puts the copy on trap events only', () => {
+    const compiled = compileRoutes([routeSchema.parse({ match: {}, channels: ['noc'] })], { channels: new Map(), keywords: new Set(BUILTIN_KEYWORDS), cidr: createAllowList });
+    const engine = createPolicyEngine(compiled.policy, { newId: () => 'n1' });
+    const router = (c: Parameters<typeof engine.process>[0]) => engine.process(c, 1).notifications;
     const classification: Classification = { ruleId: null, category: 'other', severity: 'info', title: 't', state: 'event', key: 'k', fields: {} };
     const base = { id: 'e1', receivedAt: 0, listener: 'l', peer: { ...PEER, transport: 'udp' }, host: 'h', message: 'm', raw: new Uint8Array() } as const;
     const trapEvent: GatewayEvent = { ...base, kind: 'trap', trap: received([['1.3.6.1.4.1.9.1', int(1)]]) };

@@ -1,0 +1,257 @@
+/**
+ * The SQLite outbox (see outbox.ts for the guarantee and record format). Leases live in
+ * memory only; settling is written behind in one transaction per event-loop turn, and a
+ * failed write is kept and retried. Depth per channel is counted in memory (recounted when
+ * another process, the CLI, changed the file) so the deliverer never scans the table.
+ */
+import type { Timers } from '../core/clock.js';
+import type { Notification } from '../core/notification.js';
+import { severityRank } from '../core/severity.js';
+import { isWriteFailure, type Db } from './database.js';
+import type { HistoryWriter } from './history.js';
+import type { DeliveryError, Outbox, OutboxRecord } from './outbox.js';
+
+type Op =
+  | { kind: 'ack'; id: string; channel: string; attempt: number; at: number }
+  | { kind: 'retry'; id: string; channel: string; attempt: number; at: number; next: number; error: DeliveryError }
+  | { kind: 'bury'; id: string; channel: string; attempt: number; at: number; error: DeliveryError; followUp?: Notification };
+
+export interface Dropped {
+  readonly id: string;
+  readonly channel: string;
+  readonly severity: number;
+}
+
+export interface SqliteOutbox extends Outbox {
+  /** Inside a transaction: stores notifications, due now. */
+  insert(ns: readonly Notification[], now: number): void;
+  /** Inside a transaction, after `insert`: drops beyond `max`; returns what went. */
+  enforceBound(max: number, now: number): Dropped[];
+  /** After the transaction: commit (true) or forget (false) the counts it changed. */
+  settleCounts(committed: boolean): void;
+  /** Writes the settled records now; false when the write failed (kept for later). */
+  flush(): boolean;
+  /** Settled records not yet written. */
+  unwritten(): number;
+  /** Recounts depths after another process changed the file. */
+  refresh(): void;
+}
+
+export interface SqliteOutboxDeps {
+  readonly db: Db;
+  readonly history: HistoryWriter;
+  readonly timers: Timers;
+  readonly now: () => number;
+  /** A write-behind flush failed (it is retried); `ok` is called again once one succeeds. */
+  readonly onWrite: (err: unknown | undefined) => void;
+}
+
+const RETRY_FLUSH_MS = 1000;
+
+export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
+  const { db, history, timers } = deps;
+  const st = {
+    insert: db.prepare(`INSERT OR IGNORE INTO outbox (id, channel, severity, created_at, next_attempt_at, attempts, body)
+      VALUES (?, ?, ?, ?, ?, 0, ?)`),
+    due: db.prepare('SELECT id, attempts, next_attempt_at, last_error_code, last_error_message, body FROM outbox WHERE channel = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?'),
+    next: db.prepare('SELECT id, next_attempt_at FROM outbox WHERE channel = ? ORDER BY next_attempt_at, id LIMIT ?'),
+    counts: db.prepare('SELECT channel, COUNT(*) AS n FROM outbox GROUP BY channel'),
+    victims: db.prepare('SELECT id, channel, severity FROM outbox ORDER BY severity, created_at, id LIMIT ?'),
+    delete: db.prepare('DELETE FROM outbox WHERE id = ?'),
+    retry: db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error_code = ?, last_error_message = ? WHERE id = ?'),
+    bury: db.prepare(`INSERT OR REPLACE INTO dead_letters (id, channel, severity, created_at, died_at, attempts, error_code, error_message, body)
+      SELECT id, channel, severity, created_at, ?, attempts + 1, ?, ?, body FROM outbox WHERE id = ?`),
+  };
+  const depths = new Map<string, number>();
+  let txDelta = new Map<string, number>();
+  /** Records in flight or settled-but-unwritten, by id → channel. */
+  const busy = new Map<string, string>();
+  const attemptOf = new Map<string, number>();
+  let ops: Op[] = [];
+  let flushScheduled = false;
+  let retryTimer: unknown;
+  let listener: ((channels: readonly string[]) => void) | undefined;
+
+  const bump = (m: Map<string, number>, ch: string, d: number) => m.set(ch, (m.get(ch) ?? 0) + d);
+  const busyIn = (channel: string) => {
+    let n = 0;
+    for (const ch of busy.values()) if (ch === channel) n++;
+    return n;
+  };
+
+  function refresh(): void {
+    depths.clear();
+    for (const r of st.counts.all() as { channel: string; n: number }[]) depths.set(r.channel, r.n);
+    // Settled-but-unwritten acks and burials are already gone logically.
+    for (const op of ops) if (op.kind !== 'retry') bump(depths, op.channel, -1);
+  }
+
+  const writeOps = db.transaction((batch: Op[]) => {
+    for (const op of batch) {
+      const base = { at: op.at, notificationId: op.id, channel: op.channel, attempt: op.attempt };
+      if (op.kind === 'ack') {
+        st.delete.run(op.id);
+        history.attempt({ ...base, outcome: 'sent' });
+      } else if (op.kind === 'retry') {
+        st.retry.run(op.next, op.error.code, op.error.message, op.id);
+        history.attempt({ ...base, outcome: 'retry', code: op.error.code, message: op.error.message });
+      } else {
+        st.bury.run(op.at, op.error.code, op.error.message, op.id);
+        st.delete.run(op.id);
+        history.attempt({ ...base, outcome: 'dead', code: op.error.code, message: op.error.message });
+        if (op.followUp) insertRows([op.followUp], op.at);
+      }
+    }
+  });
+
+  function insertRows(ns: readonly Notification[], now: number): number {
+    let added = 0;
+    for (const n of ns) {
+      const r = st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, now, JSON.stringify(n));
+      added += r.changes;
+    }
+    return added;
+  }
+
+  function flush(): boolean {
+    flushScheduled = false;
+    if (ops.length === 0) return true;
+    const batch = ops;
+    try {
+      writeOps(batch);
+    } catch (err) {
+      if (!isWriteFailure(err)) throw err;
+      deps.onWrite(err);
+      if (retryTimer === undefined) {
+        retryTimer = timers.setTimeout(() => {
+          retryTimer = undefined;
+          flush();
+        }, RETRY_FLUSH_MS);
+      }
+      return false;
+    }
+    ops = ops.slice(batch.length);
+    for (const op of batch) {
+      busy.delete(op.id);
+      attemptOf.delete(op.id);
+    }
+    deps.onWrite(undefined);
+    if (listener) {
+      const touched = new Set<string>();
+      for (const op of batch) {
+        if (op.kind === 'retry') touched.add(op.channel);
+        if (op.kind === 'bury' && op.followUp) touched.add(op.followUp.channel);
+      }
+      if (touched.size) listener([...touched]);
+    }
+    return true;
+  }
+
+  function push(op: Op): void {
+    ops.push(op);
+    if (!flushScheduled && retryTimer === undefined) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  refresh();
+
+  return {
+    durable: true,
+    insert(ns, now) {
+      for (const n of ns) {
+        if (st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, now, JSON.stringify(n)).changes) bump(txDelta, n.channel, 1);
+      }
+    },
+    enforceBound(max, now) {
+      let total = 0;
+      for (const v of depths.values()) total += v;
+      for (const v of txDelta.values()) total += v;
+      const excess = total - max;
+      if (excess <= 0) return [];
+      const rows = st.victims.all(excess + busy.size) as Dropped[];
+      const out: Dropped[] = [];
+      for (const r of rows) {
+        if (out.length >= excess) break;
+        if (busy.has(r.id)) continue;
+        st.delete.run(r.id);
+        history.attempt({ at: now, notificationId: r.id, channel: r.channel, attempt: 0, outcome: 'dropped', code: 'ERR_OUTBOX_FULL', message: `outbox bound ${max} reached` });
+        bump(txDelta, r.channel, -1);
+        out.push(r);
+      }
+      return out;
+    },
+    settleCounts(committed) {
+      if (committed) for (const [ch, d] of txDelta) bump(depths, ch, d);
+      txDelta = new Map();
+    },
+    flush,
+    unwritten: () => ops.length,
+    refresh,
+    lease(channel, now, limit) {
+      if (limit <= 0) return [];
+      // Settled records are written before more go out, so at most `concurrency` records
+      // are ever sent-but-unrecorded: the duplicates a crash can cause stay that few.
+      if (ops.length && retryTimer === undefined) flush();
+      const rows = st.due.all(channel, now, limit + busyIn(channel)) as Record<string, unknown>[];
+      const out: OutboxRecord[] = [];
+      for (const r of rows) {
+        if (out.length >= limit) break;
+        const id = r.id as string;
+        if (busy.has(id)) continue;
+        const attempts = (r.attempts as number) + 1;
+        busy.set(id, channel);
+        attemptOf.set(id, attempts);
+        const code = r.last_error_code as string | null;
+        out.push({
+          notification: JSON.parse(r.body as string) as Notification,
+          attempts,
+          nextAttemptAt: r.next_attempt_at as number,
+          ...(code ? { lastError: { code, message: (r.last_error_message as string | null) ?? '' } } : {}),
+        });
+      }
+      return out;
+    },
+    ack(id) {
+      const channel = busy.get(id);
+      if (channel === undefined) return;
+      bump(depths, channel, -1);
+      push({ kind: 'ack', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now() });
+    },
+    retry(id, next, error) {
+      const channel = busy.get(id);
+      if (channel === undefined) return;
+      push({ kind: 'retry', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now(), next, error });
+    },
+    bury(id, error, followUp) {
+      const channel = busy.get(id);
+      if (channel === undefined) return;
+      bump(depths, channel, -1);
+      if (followUp) bump(depths, followUp.channel, 1);
+      push({ kind: 'bury', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now(), error, ...(followUp ? { followUp } : {}) });
+    },
+    depth(channel) {
+      if (channel !== undefined) return Math.max(0, depths.get(channel) ?? 0);
+      let n = 0;
+      for (const v of depths.values()) n += Math.max(0, v);
+      return n;
+    },
+    nextDue(channel) {
+      if ((depths.get(channel) ?? 0) <= 0 && busyIn(channel) === 0) return undefined;
+      const rows = st.next.all(channel, busyIn(channel) + 1) as { id: string; next_attempt_at: number }[];
+      return rows.find((r) => !busy.has(r.id))?.next_attempt_at;
+    },
+    channels() {
+      return [...depths].filter(([, n]) => n > 0).map(([ch]) => ch);
+    },
+    setSettledListener(fn) {
+      listener = fn;
+    },
+    close() {
+      if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
+      retryTimer = undefined;
+      flush();
+    },
+  };
+}
