@@ -1,6 +1,7 @@
 /**
  * TEST-PLAN F2: kill -9 during delivery, ten times. 200 notifications to a slow recording
- * exec hook; the gateway is killed at random moments while hooks run, and restarted on the
+ * exec hook (a shell script: a Node hook per delivery costs too much CPU on the 2-core CI
+ * box); the gateway is killed at random moments while hooks run, and restarted on the
  * same state directory. Every notification is delivered at least once; duplicates only
  * for those in flight at a kill (at most the channel's concurrency per kill); no dead
  * letters; SQLite integrity ok.
@@ -9,8 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
-import { recordingHook } from '../helpers/hook.js';
-import { count, sendUdp, virusLine, withStateDb } from '../helpers/state.js';
+import { count, sendUdp, shellHook, virusLine, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -18,10 +18,10 @@ const N = 200;
 const KILLS = 10;
 const CONCURRENCY = 4;
 
-it('F2: kill -9 during delivery loses nothing and repeats only what was in flight', { timeout: 80_000 }, async (t) => {
+it('F2: kill -9 during delivery loses nothing and repeats only what was in flight', { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t);
   const state = join(dir, 'state');
-  const hook = recordingHook(dir);
+  const hook = shellHook(dir);
   const yaml = `
 listeners: { syslog: [{ id: udp, protocol: udp, port: 0 }] }
 rules: ["${ROOT}/config/rules/*.yaml"]
@@ -34,7 +34,7 @@ channels:
     concurrency: ${CONCURRENCY}
     retry_initial: 100ms
     retry_max: 1s
-    env: { HOOK_SLEEP_MS: "150" }
+    env: { HOOK_SLEEP: "0.2" }
 routes:
   - { match: { category: virus }, channels: [hook] }
 
@@ -55,14 +55,13 @@ routes:
   }
   const killing = Date.now() - started;
   await waitFor(() => count(state, 'SELECT COUNT(*) AS n FROM outbox') === 0, 'the outbox to empty', 40_000);
-  await waitFor(() => new Set(hook.records().map((r) => r.env.EVENTGATE_NOTIFICATION_ID)).size >= N, 'every notification recorded', 10_000);
+  await waitFor(() => new Set(hook.ids()).size >= N, 'every notification recorded', 10_000);
 
-  const ids = hook.records().map((r) => r.env.EVENTGATE_NOTIFICATION_ID!);
-  const viruses = new Set(hook.records().map((r) => r.env.EVENTGATE_FIELD_VIRUSNAME));
+  const ids = hook.ids();
+  const viruses = new Set(hook.values());
   for (let i = 0; i < N; i++) assert.ok(viruses.has(`V-${i}`), `V-${i} delivered`);
   const duplicates = ids.length - new Set(ids).size;
-  const orphans = hook.records().filter((r) => r.ppid === 1).length;
-  t.diagnostic(`kills landing mid-delivery: ${landed}/${KILLS}; deliveries ${ids.length}; kill phase ${killing} ms; duplicates ${duplicates}; recorded by hooks whose gateway was already dead ${orphans}`);
+  t.diagnostic(`kills landing mid-delivery: ${landed}/${KILLS}; deliveries ${ids.length}; kill phase ${killing} ms; duplicates ${duplicates}`);
   assert.ok(landed >= 5, `most kills landed while notifications were pending (${landed})`);
   assert.ok(duplicates <= KILLS * CONCURRENCY, `duplicates ${duplicates} ≤ kills × concurrency`);
   assert.equal(count(state, 'SELECT COUNT(*) AS n FROM dead_letters'), 0, 'no dead letters');

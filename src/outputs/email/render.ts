@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import MimeNode from 'nodemailer/lib/mime-node';
 import type { Notification } from '../../core/notification.js';
 import { notificationData } from '../../core/template-data.js';
-import type { Template, TemplateData } from '../../core/template.js';
+import { compileTemplate, isTemplateError, type Template, type TemplateData } from '../../core/template.js';
 
 export interface MessageTemplates {
   readonly subject: Template;
@@ -89,6 +89,19 @@ export function eventsAttachment(n: Notification): string {
   return n.items.map((i) => JSON.stringify(i)).join('\n') + '\n';
 }
 
+const overrides = new Map<string, Template>();
+
+function override(text: string | undefined, fallback: Template): Template {
+  if (text === undefined) return fallback;
+  let t = overrides.get(text);
+  if (!t) {
+    const c = compileTemplate(text);
+    t = isTemplateError(c) ? fallback : c;
+    if (overrides.size < 100) overrides.set(text, t);
+  }
+  return t;
+}
+
 /** Renders the notification into a complete RFC 5322 message for `to`. */
 export async function renderMessage(n: Notification, to: readonly string[], o: RenderOptions): Promise<RenderedMessage> {
   const data = notificationData(n);
@@ -101,8 +114,9 @@ export async function renderMessage(n: Notification, to: readonly string[], o: R
     text = smsText(o.sms.template.render(data), o.sms.maxLength);
   } else {
     const t = o.templatesFor(n.category);
-    subject = headerText(t.subject.render(data));
-    text = t.body.render(data);
+    // A route may override the channel's subject and body (validated at config load).
+    subject = headerText(override(n.subject, t.subject).render(data));
+    text = override(n.template, t.body).render(data);
     html = t.html?.render(htmlData(data));
   }
   const attach = !o.sms && o.attachEvents && n.items.length > 1;
