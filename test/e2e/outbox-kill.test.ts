@@ -42,7 +42,7 @@ routes:
   let gw: RunningGateway = await startGatewayProcess(dir, yaml);
   t.after(() => gw.stop('SIGKILL'));
   await sendUdp(gw.port('udp'), Array.from({ length: N }, (_, i) => virusLine(`V-${i}`)));
-  await waitFor(() => count(state, 'SELECT COUNT(*) AS n FROM events') === N, 'all events stored', 20_000);
+  await waitFor(() => count(state, "SELECT COUNT(*) AS n FROM events WHERE category = 'virus'") === N, 'all events stored', 20_000);
 
   let landed = 0;
   const started = Date.now();

@@ -53,7 +53,7 @@ routes:
   assert.ok(silenceId, added.stdout);
   await new Promise((r) => setTimeout(r, 2500));
   await sendUdp(gw.port('udp'), [virusLine('SILENT-1'), virusLine('DEAD-1'), ...Array.from({ length: N }, (_, i) => virusLine(`V-${i}`))]);
-  await waitFor(() => count(state, 'SELECT COUNT(*) AS n FROM events') === N + 2, 'all events stored', 30_000);
+  await waitFor(() => count(state, "SELECT COUNT(*) AS n FROM events WHERE category = 'virus'") === N + 2, 'all events stored', 30_000);
 
   const recent = cli(events, config, '--since', '1h', '--category', 'virus', '--json', '--limit', '2000');
   assert.equal(recent.code, 0, recent.stderr);
