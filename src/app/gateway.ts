@@ -96,6 +96,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   const monitor = createSelfMonitor({
     clock, timers, metrics, log, newId,
     emit: (event) => pipeline.emit(event),
+    outboxFill: () => ({ depth: outbox.depth(), bound: storeConfig.max_outbox }),
     ...(deps.selfMonitor ? { options: deps.selfMonitor } : {}),
   });
 

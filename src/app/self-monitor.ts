@@ -1,6 +1,6 @@
 /**
  * Self-monitoring: eventgate raises `internal` events about itself (a notification given
- * up, messages dropped, a config reload rejected) into its own pipeline, classified as
+ * up, messages dropped, a config reload rejected, the outbox nearly full) into its own pipeline, classified as
  * `system-status` by fixed rules `eventgate-<kind>`, so routes send them anywhere. It can
  * neither loop nor flood: a dead letter of a self-monitoring notification raises nothing,
  * each subject speaks at most once per interval, and a token bucket caps the total.
@@ -21,7 +21,11 @@ export const INTERNAL_RULE_IDS: Record<InternalKind, string> = {
   'delivery-dead': 'eventgate-delivery-dead',
   'input-dropped': 'eventgate-input-dropped',
   'reload-failed': 'eventgate-reload-failed',
+  'outbox-full': 'eventgate-outbox-full',
 };
+
+/** Share of the outbox bound at which "nearly full" is raised. */
+export const OUTBOX_NEARLY_FULL = 0.8;
 const INTERNAL_RULES = new Set(Object.values(INTERNAL_RULE_IDS));
 
 export interface SelfMonitorOptions {
@@ -44,6 +48,8 @@ export interface SelfMonitorDeps {
   readonly newId: () => string;
   /** Hands the event to the pipeline; false when the queue is full. */
   readonly emit: (event: GatewayEvent) => boolean;
+  /** Notifications waiting in the outbox, and its bound; checked with the drop counters. */
+  readonly outboxFill?: () => { depth: number; bound: number };
   readonly hostname?: string;
   readonly options?: Partial<SelfMonitorOptions>;
 }
@@ -55,6 +61,8 @@ export interface SelfMonitor {
   reloadRejected(problems: number, first?: string): void;
   /** Compares the drop counters with the last report; raises one event per listener. */
   checkDrops(): Promise<void>;
+  /** Raises a problem when the outbox is at or above OUTBOX_NEARLY_FULL of its bound. */
+  checkOutbox(): void;
   start(): void;
   stop(): void;
 }
@@ -170,8 +178,19 @@ export function createSelfMonitor(deps: SelfMonitorDeps): SelfMonitor {
     }
   }
 
+  function checkOutbox(): void {
+    const fill = deps.outboxFill?.();
+    if (!fill || fill.bound <= 0 || fill.depth < fill.bound * OUTBOX_NEARLY_FULL) return;
+    const full = fill.depth >= fill.bound;
+    raise(
+      { kind: 'outbox-full', subject: 'outbox', severity: full ? 'error' : 'warning', ...(full ? { code: 'ERR_OUTBOX_FULL' } : {}) },
+      `outbox ${full ? 'full' : 'nearly full'}: ${fill.depth} of ${fill.bound} notifications waiting${full ? '; the oldest lowest-severity ones are being dropped' : ''}`,
+    );
+  }
+
   function arm(): void {
     timer = timers.setTimeout(() => {
+      checkOutbox();
       checkDrops().catch((err) => log.error({ err }, 'drop check failed')).finally(() => {
         if (timer !== undefined) arm();
       });
@@ -206,6 +225,7 @@ export function createSelfMonitor(deps: SelfMonitorDeps): SelfMonitor {
       );
     },
     checkDrops,
+    checkOutbox,
     start() {
       if (timer !== undefined) return;
       void checkDrops(); // the baseline: drops before start are not news

@@ -97,7 +97,7 @@ export interface TrapParts {
 }
 
 /** Kinds of self-monitoring event, each classified by its fixed rule `eventgate-<kind>`. */
-export const INTERNAL_KINDS = ['delivery-dead', 'input-dropped', 'reload-failed'] as const;
+export const INTERNAL_KINDS = ['delivery-dead', 'input-dropped', 'reload-failed', 'outbox-full'] as const;
 export type InternalKind = (typeof INTERNAL_KINDS)[number];
 
 /**

@@ -9,7 +9,7 @@ import { createLogger } from '../../../src/observe/logger.js';
 import { createMetrics } from '../../../src/observe/metrics.js';
 import { createFakeTime } from '../../helpers/fake-clock.js';
 
-function setup(options: Partial<SelfMonitorOptions> = {}, accept = true) {
+function setup(options: Partial<SelfMonitorOptions> = {}, accept = true, fill = { depth: 0, bound: 0 }) {
   const time = createFakeTime();
   const metrics = createMetrics();
   const events: GatewayEvent[] = [];
@@ -18,9 +18,10 @@ function setup(options: Partial<SelfMonitorOptions> = {}, accept = true) {
     clock: time, timers: time, metrics, log: createLogger({ level: 'silent' }), hostname: 'gw1',
     newId: () => `id${++n}`,
     emit: (e) => (accept ? (events.push(e), true) : false),
+    outboxFill: () => fill,
     options: { perSubjectMs: 60_000, burst: 3, refillMs: 600_000, dropCheckMs: 10_000, ...options },
   });
-  return { time, metrics, events, monitor };
+  return { time, metrics, events, monitor, fill };
 }
 
 function notification(ruleId: string | null, channel = 'mail'): Notification {
@@ -122,5 +123,30 @@ describe('self-monitoring', () => {
     monitor.reloadRejected(1);
     assert.equal((await metrics.internalEvents.get()).values.length, 0);
     assert.equal((await metrics.internalSuppressed.get()).values.find((v) => v.labels.reason === 'queue_full')?.value, 1);
+  });
+
+  it('raises outbox nearly full at 80 % of the bound, and full (error) at the bound', async () => {
+    const { events, monitor, fill, time } = setup({ perSubjectMs: 1000 });
+    fill.bound = 1000;
+    fill.depth = 799;
+    monitor.checkOutbox();
+    assert.equal(events.length, 0);
+    fill.depth = 800;
+    monitor.checkOutbox();
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.internal?.kind, 'outbox-full');
+    assert.equal(events[0]!.internal?.severity, 'warning');
+    assert.match(events[0]!.message, /outbox nearly full: 800 of 1000/);
+    const c = monitor.classify(classifier(() => { throw new Error('not used'); }))(events[0]!);
+    assert.equal(c.ruleId, INTERNAL_RULE_IDS['outbox-full']);
+    assert.equal(c.category, 'system-status');
+    fill.depth = 1000;
+    monitor.checkOutbox();
+    assert.equal(events.length, 1, 'once per subject per interval');
+    await time.advance(1000);
+    monitor.checkOutbox();
+    assert.equal(events.length, 2);
+    assert.equal(events[1]!.internal?.severity, 'error');
+    assert.equal(events[1]!.internal?.code, 'ERR_OUTBOX_FULL');
   });
 });
