@@ -6,7 +6,7 @@
 import type { RuleConfig } from '../config/schema/rules.js';
 import type { GatewayEvent } from '../core/event.js';
 import type { Severity } from '../core/severity.js';
-import type { Template, TemplateData } from '../core/template.js';
+import type { Template } from '../core/template.js';
 import { compileRef, type Getter } from './refs.js';
 
 export type FieldAction =
@@ -89,16 +89,19 @@ export function compileFieldAction(name: string, spec: RuleConfig['fields'][stri
   };
 }
 
-/** Applies field actions in order to `fields` (mutated). `data` gives template data for the fields so far. */
+/**
+ * Applies field actions in order to `fields` (mutated). `lookup` resolves a template keyword
+ * against the fields so far (it reads `fields` live, so each template sees earlier actions).
+ */
 export function applyFields(
   actions: readonly FieldAction[],
   event: GatewayEvent,
   fields: Record<string, string>,
-  data: (fields: Readonly<Record<string, string>>) => TemplateData,
+  lookup: (key: string) => string | undefined,
 ): void {
   for (const a of actions) {
     if (a.kind === 'template') {
-      fields[a.name] = a.template.render(data(fields));
+      fields[a.name] = a.template.renderWith(lookup);
     } else if (a.kind === 'rename') {
       const v = fields[a.source];
       if (v !== undefined) {

@@ -9,7 +9,6 @@ import type { Classification } from '../core/classification.js';
 import type { GatewayEvent } from '../core/event.js';
 import { severityFromSyslog, type Severity } from '../core/severity.js';
 import { defaultFields } from '../core/template-data.js';
-import type { TemplateData } from '../core/template.js';
 import { escapeControls, truncate } from '../core/text.js';
 import { applyFields, applySeverity } from './actions.js';
 import type { CompiledRule } from './compile.js';
@@ -50,33 +49,36 @@ function titleFrom(text: string): string {
 }
 
 /**
- * Template data without copying the fields: the built-in keywords sit on an object whose
- * prototype is `fields` (same lookups as core's eventData, which copies; this runs per event).
+ * Template keyword lookup without building a data object per event: the built-in keywords,
+ * else `fields` (read live). Same answers as core's eventData, which copies the fields.
  */
-function templateData(event: GatewayEvent, ruleId: string, category: string, severity: string, fields: Record<string, string>): TemplateData {
-  const data = Object.create(fields) as Record<string, string>;
-  data.Host = event.host;
-  data.Message = event.message;
-  data.Category = category;
-  data.Severity = severity;
-  data.Rule = ruleId;
-  data.EventId = event.id;
-  data.Source = event.peer.address;
-  data.Count = '1';
-  return data;
+function templateLookup(event: GatewayEvent, ruleId: string, category: string, severity: string, fields: Record<string, string>): (key: string) => string | undefined {
+  return (key) => {
+    switch (key) {
+      case 'Host': return event.host;
+      case 'Message': return event.message;
+      case 'Category': return category;
+      case 'Severity': return severity;
+      case 'Rule': return ruleId;
+      case 'EventId': return event.id;
+      case 'Source': return event.peer.address;
+      case 'Count': return '1';
+      default: return fields[key];
+    }
+  };
 }
 
 function build(rule: CompiledRule, event: GatewayEvent, fields: Record<string, string>): Classification {
   const severity = (rule.severity && applySeverity(rule.severity, event, fields)) ?? fallbackSeverity(event);
   const category = rule.category ?? 'other';
-  const data = rule.title || rule.key ? templateData(event, rule.id, category, severity, fields) : undefined;
+  const data = rule.title || rule.key ? templateLookup(event, rule.id, category, severity, fields) : undefined;
   const c: Classification = {
     ruleId: rule.id,
     category,
     severity,
-    title: titleFrom(rule.title ? rule.title.render(data!) : event.message),
+    title: titleFrom(rule.title ? rule.title.renderWith(data!) : event.message),
     state: rule.state,
-    key: rule.key ? rule.key.render(data!) : `${rule.id}|${event.host}`,
+    key: rule.key ? rule.key.renderWith(data!) : `${rule.id}|${event.host}`,
     fields,
   };
   return rule.drop ? { ...c, drop: true } : c;
@@ -129,7 +131,7 @@ export function createClassifier(rules: readonly CompiledRule[]): Classifier {
       }
       if (!ok) continue;
       const fields: Record<string, string> = { ...(merged ?? defaultFields(event)), ...state.groups };
-      if (rule.fields.length) applyFields(rule.fields, event, fields, (f) => templateData(event, rule.id, rule.category ?? 'other', 'info', f as Record<string, string>));
+      if (rule.fields.length) applyFields(rule.fields, event, fields, templateLookup(event, rule.id, rule.category ?? 'other', 'info', fields));
       if (rule.continue && !rule.drop) {
         merged = fields;
         if (rule.category !== undefined) lastContinue = rule;

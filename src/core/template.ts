@@ -19,6 +19,8 @@ export interface Template {
   readonly source: string;
   readonly keywords: readonly string[];
   render(data: TemplateData): string;
+  /** Renders with a lookup instead of a data object: no per-event object on hot paths. */
+  renderWith(get: (key: string) => string | undefined): string;
 }
 
 export interface TemplateError {
@@ -71,6 +73,11 @@ export function compileTemplate(source: string, known?: ReadonlySet<string>): Te
     render(data) {
       let out = '';
       for (const p of parts) out += 'text' in p ? p.text : (data[p.key] ?? '');
+      return out;
+    },
+    renderWith(get) {
+      let out = '';
+      for (const p of parts) out += 'text' in p ? p.text : (get(p.key) ?? '');
       return out;
     },
   };
