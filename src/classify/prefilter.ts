@@ -2,7 +2,7 @@
  * The rule index: for an event, the rules worth trying, in rule order, without touching
  * a regex. Rules are bucketed by kind, then by app name (syslog) or exact trap OID
  * (traps); within a bucket a rule is skipped when a literal it requires is absent from
- * the message (each distinct literal searched at most once per event). Sound: a rule is
+ * the message (all literals found in one pass per event). Sound: a rule is
  * only skipped when its conditions could not hold. Pure.
  */
 import type { GatewayEvent } from '../core/event.js';
@@ -71,33 +71,130 @@ export function buildIndex(rules: readonly CompiledRule[]): RuleIndex {
 }
 
 /**
- * Per-event memo of literal searches. `has(id)` searches the message (or its lower-cased
- * form) at most once per literal per event.
+ * A multi-literal matcher (Aho-Corasick over UTF-16 code units, as `includes` compares):
+ * one pass over a text marks every literal that occurs in it. Transitions are a dense table
+ * over character classes (chars that occur in no literal share class 0, which leads to the
+ * root), so a step is two array reads.
+ */
+interface Automaton {
+  readonly ascii: Uint16Array;
+  readonly other: ReadonlyMap<number, number>;
+  readonly classes: number;
+  readonly delta: Uint32Array;
+  /** Literal ids ending at state s (own and via suffix links): outIds[outStart[s]..outStart[s+1]). */
+  readonly outStart: Uint32Array;
+  readonly outIds: Uint32Array;
+}
+
+function buildAutomaton(patterns: readonly { readonly id: number; readonly text: string }[]): Automaton {
+  const ascii = new Uint16Array(128);
+  const other = new Map<number, number>();
+  let classes = 1;
+  const classOf = (c: number) => {
+    if (c < 128) return ascii[c]! || (ascii[c] = classes++);
+    let k = other.get(c);
+    if (k === undefined) other.set(c, (k = classes++));
+    return k;
+  };
+  const next: Map<number, number>[] = [new Map()];
+  const own: number[][] = [[]];
+  for (const { id, text } of patterns) {
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const k = classOf(text.charCodeAt(i));
+      let t = next[s]!.get(k);
+      if (t === undefined) {
+        t = next.length;
+        next.push(new Map());
+        own.push([]);
+        next[s]!.set(k, t);
+      }
+      s = t;
+    }
+    own[s]!.push(id);
+  }
+  const n = next.length;
+  const delta = new Uint32Array(n * classes);
+  const fail = new Uint32Array(n);
+  const out: number[][] = own.map((o) => [...o]);
+  // Breadth first, so a state's suffix link and its transitions are final before its children's.
+  const queue: number[] = [];
+  for (const [k, t] of next[0]!) {
+    delta[k] = t;
+    queue.push(t);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q]!;
+    const f = fail[s]!;
+    for (let k = 0; k < classes; k++) delta[s * classes + k] = delta[f * classes + k]!;
+    for (const [k, t] of next[s]!) {
+      fail[t] = delta[f * classes + k]!;
+      delta[s * classes + k] = t;
+      queue.push(t);
+    }
+    if (out[f]!.length) out[s]!.push(...out[f]!);
+  }
+  const outStart = new Uint32Array(n + 1);
+  for (let s = 0; s < n; s++) outStart[s + 1] = outStart[s]! + out[s]!.length;
+  const outIds = new Uint32Array(outStart[n]!);
+  for (let s = 0; s < n; s++) outIds.set(out[s]!, outStart[s]!);
+  return { ascii, other, classes, delta, outStart, outIds };
+}
+
+/** Marks `found[id] = gen` for every literal of `a` that occurs in `text`. */
+function scan(a: Automaton, text: string, found: Uint32Array, gen: number): void {
+  const { ascii, other, classes, delta, outStart, outIds } = a;
+  let s = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    s = delta[s * classes + (c < 128 ? ascii[c]! : (other.get(c) ?? 0))]!;
+    const end = outStart[s + 1]!;
+    for (let j = outStart[s]!; j < end; j++) found[outIds[j]!] = gen;
+  }
+}
+
+/**
+ * Per-event literal answers. The first question about a case-sensitive literal scans the
+ * message once for all of them; the first about an ignore-case literal scans the lower-cased
+ * message once. `has` is then an array read.
  */
 export function literalMemo(index: RuleIndex): { reset(message: string, lower: () => string): void; has(id: number): boolean; hasAny(ids: readonly number[]): boolean } {
   const n = index.literals.length;
-  const stamp = new Uint32Array(n);
-  const value = new Uint8Array(n);
+  const pattern = (ci: boolean) => index.literals.flatMap((l, id) => (l.ignoreCase === ci && l.text !== '' ? [{ id, text: l.text }] : []));
+  const exact = buildAutomaton(pattern(false));
+  const folded = buildAutomaton(pattern(true));
+  const empty = index.literals.flatMap((l, id) => (l.text === '' ? [id] : []));
+  const found = new Uint32Array(n);
+  const ignoreCase = Uint8Array.from(index.literals, (l) => (l.ignoreCase ? 1 : 0));
   let gen = 0;
+  let scannedExact = false;
+  let scannedFolded = false;
   let message = '';
   let lower: () => string = () => '';
   function has(id: number): boolean {
-    if (stamp[id] === gen) return value[id] === 1;
-    const lit = index.literals[id]!;
-    const found = (lit.ignoreCase ? lower() : message).includes(lit.text);
-    stamp[id] = gen;
-    value[id] = found ? 1 : 0;
-    return found;
+    if (ignoreCase[id] === 1) {
+      if (!scannedFolded) {
+        scannedFolded = true;
+        scan(folded, lower(), found, gen);
+      }
+    } else if (!scannedExact) {
+      scannedExact = true;
+      scan(exact, message, found, gen);
+    }
+    return found[id] === gen;
   }
   return {
     reset(m, l) {
       message = m;
       lower = l;
+      scannedExact = false;
+      scannedFolded = false;
       gen = (gen + 1) >>> 0;
       if (gen === 0) {
-        stamp.fill(0);
+        found.fill(0);
         gen = 1;
       }
+      for (const id of empty) found[id] = gen;
     },
     has,
     hasAny(ids) {
