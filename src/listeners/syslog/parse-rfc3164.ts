@@ -63,17 +63,48 @@ export function parseRfc3164(rest: string, now: number): Rfc3164Parts {
   return out;
 }
 
+/**
+ * Conversions of recent timestamps, keyed by their text. A year-less timestamp's answer
+ * depends on `now` (the year is inferred), so each entry holds the range of `now` it is
+ * right for. Bounded: cleared when full (a busy gateway sees few distinct seconds at once).
+ */
+const CACHE_MAX = 512;
+const cache = new Map<string, { readonly iso: string | undefined; readonly from: number; readonly until: number }>();
+
 function bsdTimestamp(m: RegExpExecArray, now: number): string | undefined {
+  const hit = cache.get(m[0]);
+  if (hit && now >= hit.from && now < hit.until) return hit.iso;
+  const entry = convertBsd(m, now);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(m[0], entry);
+  return entry.iso;
+}
+
+function convertBsd(m: RegExpExecArray, now: number): { iso: string | undefined; from: number; until: number } {
   const month = MONTHS.indexOf(m[1]!);
   const day = Number(m[2]!.trim());
   const [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6])];
-  if (month < 0 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  if (month < 0 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return { iso: undefined, from: -Infinity, until: Infinity };
   const nowDate = new Date(now);
   let year = m[3] ? Number(m[3]) : nowDate.getFullYear();
   const build = (y: number) => new Date(y, month, day, h, mi, Math.min(s, 59));
   let date = build(year);
-  if (!m[3] && date.getTime() > now + 86_400_000) date = build(--year);
+  let from = -Infinity;
+  let until = Infinity;
+  if (!m[3]) {
+    // The answer holds while `now` stays in this local year and on the same side of the
+    // "more than a day in the future" line.
+    const line = date.getTime() - 86_400_000;
+    from = new Date(year, 0, 1).getTime();
+    until = new Date(year + 1, 0, 1).getTime();
+    if (now < line) {
+      until = Math.min(until, line);
+      date = build(--year);
+    } else {
+      from = Math.max(from, line);
+    }
+  }
   // Reject impossible dates such as Feb 30 (Date would roll them over into March).
-  if (date.getMonth() !== month || date.getDate() !== day) return undefined;
-  return date.toISOString();
+  const iso = date.getMonth() !== month || date.getDate() !== day ? undefined : date.toISOString();
+  return { iso, from, until };
 }
