@@ -2,7 +2,7 @@
  * ULID generation (https://github.com/ulid/spec): 48-bit time + 80 bits of randomness,
  * Crockford base32, lexicographically sortable. Monotonic within one millisecond.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -16,9 +16,24 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+/** Random bytes drawn from a pool filled 4 KiB at a time (one call into the CSPRNG per 256 ids, not per id). */
+const POOL = new Uint8Array(4096);
+let poolPos = POOL.length;
+
+function takeRandom16(): number {
+  if (poolPos + 16 > POOL.length) {
+    randomFillSync(POOL);
+    poolPos = 0;
+  }
+  const at = poolPos;
+  poolPos += 16;
+  return at;
+}
+
 /** Creates a ULID factory; `now` supplies milliseconds since the epoch. */
 export function createUlidFactory(now: () => number): () => string {
   let lastTime = -1;
+  let timePart = '';
   const random = new Uint8Array(16); // 16 base32 digits, 5 bits each
   return () => {
     const t = now();
@@ -29,12 +44,13 @@ export function createUlidFactory(now: () => number): () => string {
       if (i >= 0) random[i]! += 1;
     } else {
       lastTime = t;
-      const bytes = randomBytes(16);
-      for (let i = 0; i < 16; i++) random[i] = bytes[i]! & 31;
+      timePart = encodeTime(t);
+      const at = takeRandom16();
+      for (let i = 0; i < 16; i++) random[i] = POOL[at + i]! & 31;
       random[0]! &= 15; // leave headroom so incrementing cannot overflow
     }
-    let rand = '';
-    for (const d of random) rand += ALPHABET[d];
-    return encodeTime(t) + rand;
+    let id = timePart;
+    for (let i = 0; i < 16; i++) id += ALPHABET[random[i]!];
+    return id;
   };
 }
