@@ -49,27 +49,24 @@ export function parseSyslog(bytes: Uint8Array, now: number, decode: (b: Uint8Arr
   const rest = text.slice(pri.end);
   if (looksLikeRfc5424(rest)) {
     const p = parseRfc5424(rest);
-    const parts: SyslogParts = {
-      format: 'rfc5424',
-      facility: pri.facility,
-      severity: pri.severity,
-      ...defined({ timestamp: p.timestamp, hostname: p.hostname, appName: p.appName, procId: p.procId, msgId: p.msgId }),
-      ...(p.structuredData ? { structuredData: p.structuredData } : {}),
-    };
+    const parts = header('rfc5424', pri, p);
+    if (p.msgId !== undefined) parts.msgId = p.msgId;
+    if (p.structuredData) parts.structuredData = p.structuredData;
     return p.problem ? { parts, message: p.message, problem: p.problem } : { parts, message: p.message };
   }
   const p = parseRfc3164(rest, now);
-  const parts: SyslogParts = {
-    format: 'rfc3164',
-    facility: pri.facility,
-    severity: pri.severity,
-    ...defined({ timestamp: p.timestamp, hostname: p.hostname, appName: p.appName, procId: p.procId }),
-  };
+  const parts = header('rfc3164', pri, p);
   return p.problem ? { parts, message: p.message, problem: p.problem } : { parts, message: p.message };
 }
 
-function defined<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as { [K in keyof T]?: string };
+type HeaderFields = Partial<Record<'timestamp' | 'hostname' | 'appName' | 'procId', string>>;
+
+/** The parts every header format shares; absent fields are left out, not set to undefined. */
+function header(format: 'rfc5424' | 'rfc3164', pri: { facility: number; severity: number }, p: HeaderFields): { -readonly [K in keyof SyslogParts]: SyslogParts[K] } {
+  const parts: { -readonly [K in keyof SyslogParts]: SyslogParts[K] } = { format, facility: pri.facility, severity: pri.severity };
+  if (p.timestamp !== undefined) parts.timestamp = p.timestamp;
+  if (p.hostname !== undefined) parts.hostname = p.hostname;
+  if (p.appName !== undefined) parts.appName = p.appName;
+  if (p.procId !== undefined) parts.procId = p.procId;
+  return parts;
 }
