@@ -74,13 +74,15 @@ export function buildIndex(rules: readonly CompiledRule[]): RuleIndex {
  * A multi-literal matcher (Aho-Corasick over UTF-16 code units, as `includes` compares):
  * one pass over a text marks every literal that occurs in it. Transitions are a dense table
  * over character classes (chars that occur in no literal share class 0, which leads to the
- * root), so a step is two array reads.
+ * root). The table holds row offsets, negated (bitwise) for states where a literal ends, so
+ * a step is two array reads and a sign test.
  */
 interface Automaton {
   readonly ascii: Uint16Array;
   readonly other: ReadonlyMap<number, number>;
   readonly classes: number;
-  readonly delta: Uint32Array;
+  /** delta[row + class]: the next state's row (state * classes), or ~row when literals end there. */
+  readonly delta: Int32Array;
   /** Literal ids ending at state s (own and via suffix links): outIds[outStart[s]..outStart[s+1]). */
   readonly outStart: Uint32Array;
   readonly outIds: Uint32Array;
@@ -115,6 +117,7 @@ function buildAutomaton(patterns: readonly { readonly id: number; readonly text:
   }
   const n = next.length;
   const delta = new Uint32Array(n * classes);
+  const rows = new Int32Array(n * classes);
   const fail = new Uint32Array(n);
   const out: number[][] = own.map((o) => [...o]);
   // Breadth first, so a state's suffix link and its transitions are final before its children's.
@@ -134,22 +137,29 @@ function buildAutomaton(patterns: readonly { readonly id: number; readonly text:
     }
     if (out[f]!.length) out[s]!.push(...out[f]!);
   }
+  // Row offsets instead of state numbers, flagged where a literal ends (see Automaton.delta).
+  const row = (t: number) => (out[t]!.length ? ~(t * classes) : t * classes);
+  for (let i = 0; i < delta.length; i++) rows[i] = row(delta[i]!);
   const outStart = new Uint32Array(n + 1);
   for (let s = 0; s < n; s++) outStart[s + 1] = outStart[s]! + out[s]!.length;
   const outIds = new Uint32Array(outStart[n]!);
   for (let s = 0; s < n; s++) outIds.set(out[s]!, outStart[s]!);
-  return { ascii, other, classes, delta, outStart, outIds };
+  return { ascii, other, classes, delta: rows, outStart, outIds };
 }
 
 /** Marks `found[id] = gen` for every literal of `a` that occurs in `text`. */
 function scan(a: Automaton, text: string, found: Uint32Array, gen: number): void {
   const { ascii, other, classes, delta, outStart, outIds } = a;
-  let s = 0;
+  let row = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    s = delta[s * classes + (c < 128 ? ascii[c]! : (other.get(c) ?? 0))]!;
-    const end = outStart[s + 1]!;
-    for (let j = outStart[s]!; j < end; j++) found[outIds[j]!] = gen;
+    row = delta[row + (c < 128 ? ascii[c]! : (other.get(c) ?? 0))]!;
+    if (row < 0) {
+      row = ~row;
+      const s = row / classes;
+      const end = outStart[s + 1]!;
+      for (let j = outStart[s]!; j < end; j++) found[outIds[j]!] = gen;
+    }
   }
 }
 
