@@ -15,19 +15,27 @@ export interface FieldSink {
   result(): Record<string, string>;
 }
 
+// A class, not a closure object: one parse per message creates a sink, so its methods
+// live on the prototype instead of being made per message.
+class BoundedFields implements FieldSink {
+  private readonly out: Record<string, string> = Object.create(null);
+  size = 0;
+
+  add(key: string, value: string): void {
+    if (this.size >= MAX_FIELDS || key.length === 0 || key.length > MAX_KEY || key in this.out) return;
+    this.out[key] = value.length > MAX_VALUE ? value.slice(0, MAX_VALUE) : value;
+    this.size++;
+  }
+
+  has(key: string): boolean {
+    return key in this.out;
+  }
+
+  result(): Record<string, string> {
+    return this.out;
+  }
+}
+
 export function createFieldSink(): FieldSink {
-  const out: Record<string, string> = Object.create(null);
-  let size = 0;
-  return {
-    add(key, value) {
-      if (size >= MAX_FIELDS || key.length === 0 || key.length > MAX_KEY || key in out) return;
-      out[key] = value.length > MAX_VALUE ? value.slice(0, MAX_VALUE) : value;
-      size++;
-    },
-    has: (key) => key in out,
-    get size() {
-      return size;
-    },
-    result: () => out,
-  };
+  return new BoundedFields();
 }
