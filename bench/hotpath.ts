@@ -1,4 +1,4 @@
-// Per-message CPU cost of the syslog hot path, in process (npx tsx bench/hotpath.ts): parse
+// Per-message CPU cost of the syslog hot path, in process (npm run bench:hotpath): parse
 // alone, classify alone, and the listener's ingest (ids, metrics, parse) feeding the
 // classifier, over the same mixed corpus as bench/classify.ts. Figures are CPU microseconds
 // per message (process.cpuUsage), so a machine shared with other work skews them little.
