@@ -40,11 +40,6 @@ export interface Classifier {
   explain(event: GatewayEvent): Explanation;
 }
 
-function isEmpty(record: Record<string, string>): boolean {
-  for (const _ in record) return false;
-  return true;
-}
-
 function fallbackSeverity(event: GatewayEvent): Severity {
   return event.syslog ? severityFromSyslog(event.syslog.severity) : 'info';
 }
@@ -104,19 +99,10 @@ function other(event: GatewayEvent, fields: Record<string, string>): Classificat
 export function createClassifier(rules: readonly CompiledRule[]): Classifier {
   const index = buildIndex(rules);
   const memo = literalMemo(index);
-  // One evaluation state for every event (classification is synchronous and not reentrant),
-  // so an event costs no state object or closure.
-  let lowered: string | undefined;
-  const state: { event: GatewayEvent; lower(): string; groups: Record<string, string> } = {
-    event: undefined as unknown as GatewayEvent,
-    lower: () => (lowered ??= state.event.message.toLowerCase()),
-    groups: {},
-  };
 
   function run(event: GatewayEvent, trace?: RuleTrace[]): Classification {
-    state.event = event;
-    lowered = undefined;
-    state.groups = {};
+    let lower: string | undefined;
+    const state: EvalState = { event, lower: () => (lower ??= event.message.toLowerCase()), groups: {} };
     memo.reset(event.message, state.lower);
     let merged: Record<string, string> | undefined;
     let lastContinue: CompiledRule | undefined;
@@ -134,15 +120,14 @@ export function createClassifier(rules: readonly CompiledRule[]): Classifier {
         trace?.push({ rule: rule.id, file: rule.file, result: 'skipped', missing: missing.map((id) => index.literals[id]!.text).join(' | ') });
         continue;
       }
-      // A rule that failed without taking a group leaves an empty record: reuse it.
-      if (!isEmpty(state.groups)) state.groups = {};
+      state.groups = {};
       let ok: boolean;
       if (trace) {
-        const t = explainCond(rule.cond, state as EvalState);
+        const t = explainCond(rule.cond, state);
         ok = t.ok;
         trace.push({ rule: rule.id, file: rule.file, result: ok ? 'matched' : 'no match', conditions: t });
       } else {
-        ok = rule.cond.test(state as EvalState);
+        ok = rule.cond.test(state);
       }
       if (!ok) continue;
       const fields: Record<string, string> = { ...(merged ?? defaultFields(event)), ...state.groups };
