@@ -2,33 +2,17 @@
 // alone, classify alone, and the listener's ingest (ids, metrics, parse) feeding the
 // classifier, over the same mixed corpus as bench/classify.ts. Figures are CPU microseconds
 // per message (process.cpuUsage), so a machine shared with other work skews them little.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createClassifier } from '../src/classify/classifier.js';
-import { compileRules } from '../src/classify/compile.js';
-import { loadConfig } from '../src/config/load.js';
 import type { GatewayEvent } from '../src/core/event.js';
 import { createUlidFactory } from '../src/core/ids.js';
 import type { ListenerContext } from '../src/listeners/listener.js';
 import { ingestSyslog, syslogEvent } from '../src/listeners/syslog/normalize.js';
 import { createMetrics } from '../src/observe/metrics.js';
+import { BENCH_PEER as peer, shippedClassifier, UNMATCHED_LINES, vendorLines } from './lib/corpus.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const loaded = loadConfig(join(ROOT, 'config/eventgate.yaml'));
-if (!loaded.ok) throw new Error('config does not load');
-const { rules } = compileRules(loaded.loaded.rules);
-const classify = createClassifier(rules);
-const peer = { address: '192.0.2.1', port: 514, transport: 'udp' } as const;
-
-const vendor = readFileSync(join(ROOT, 'test/fixtures/classify/vendor-corpus.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { line: string }).line);
-const unmatched = [
-  '<30>Nov 22 10:00:01 web01 nginx[812]: 10.0.0.7 - - [22/Nov/2026:10:00:01 +0000] "GET /index.html HTTP/1.1" 200 512 "-" "curl/8.0"',
-  '<86>Nov 22 10:00:02 host1 sshd[4242]: Accepted publickey for bob from 10.0.0.8 port 51234 ssh2',
-  '<78>Nov 22 10:00:03 host1 CRON[99]: (root) CMD (run-parts /etc/cron.hourly)',
-  '<190>Nov 22 10:00:04 sw-core-1 77: %SEC-6-IPACCESSLOGP: list 101 denied tcp 10.0.0.9(1234) -> 10.0.0.10(22), 1 packet',
-  '<14>1 2026-11-22T10:00:05Z app01 billing 17 - - invoice 4711 created for customer 42',
-  '<13>Nov 22 10:00:06 host1 app: user=alice action=login result=ok src=10.0.0.11',
-];
+const { classify, rules } = shippedClassifier();
+const vendor = vendorLines();
+// A key=value line too, so the payload parser's cost is in the figures.
+const unmatched = [...UNMATCHED_LINES, '<13>Nov 22 10:00:06 host1 app: user=alice action=login result=ok src=10.0.0.11'];
 const lines = [...vendor, ...unmatched, ...unmatched, ...unmatched].map((l) => Buffer.from(l, 'utf8'));
 const now = Date.now();
 const events: GatewayEvent[] = lines.map((b) => syslogEvent(b, { id: 'b', now, listener: 'udp', peer })!.event);
