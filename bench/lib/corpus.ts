@@ -6,7 +6,9 @@ import { createClassifier, type Classifier } from '../../src/classify/classifier
 import { compileRules, type CompiledRule } from '../../src/classify/compile.js';
 import { loadConfig } from '../../src/config/load.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+// Two levels up from bench/lib, whether run from source (tsx) or compiled into .bench-build/.
+const here = join(import.meta.dirname, '..', '..');
+export const ROOT = here.endsWith('.bench-build') ? join(here, '..') : here;
 export const BENCH_PEER = { address: '192.0.2.1', port: 514, transport: 'udp' } as const;
 
 /** The classifier of the shipped default config, every rule pack loaded, and its rules. */
