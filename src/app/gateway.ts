@@ -11,7 +11,7 @@ import { systemClock, systemTimers, type Clock, type Timers } from '../core/cloc
 import { createUlidFactory } from '../core/ids.js';
 import type { Classified } from '../core/classification.js';
 import type { Notification } from '../core/notification.js';
-import type { BoundAddress, Listener, ListenerContext } from '../listeners/listener.js';
+import type { BoundAddress, ListenerContext } from '../listeners/listener.js';
 import type { Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { createRateLimitedWarn } from '../observe/rate-limited.js';
@@ -23,10 +23,9 @@ import type { SpawnFn } from '../outputs/exec/exec-output.js';
 import { createPolicyEngine, type PolicyEngine } from '../route/engine.js';
 import { openStore, type CommitBatch, type Store } from '../store/index.js';
 import { buildChannel } from './channels.js';
-import { createMibCache, createSnmpListenerFromConfig, mibDirs, snmpFingerprint, snmpListenerId } from './snmp.js';
 import type { GatewayPlan } from './compile.js';
 import { createPipeline, type Pipeline, type Stages } from './pipeline.js';
-import { createSyslogListener, refreshSyslogListener } from './syslog-listeners.js';
+import { createListenerSet } from './listener-set.js';
 import { buildHealth, type HealthReport } from './health.js';
 import { createHttpEndpoint } from './http.js';
 import { createSelfMonitor, type SelfMonitorOptions } from './self-monitor.js';
@@ -68,11 +67,6 @@ const TICK_MS = 1000;
 const RETENTION_EVERY_MS = 3_600_000;
 const RETENTION_FIRST_MS = 10_000;
 
-interface ListenerEntry {
-  readonly listener: Listener;
-  readonly fingerprint: string;
-}
-
 export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
   const timers = deps.timers ?? systemTimers;
@@ -88,7 +82,6 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   let plan = initialPlan;
   let generation = 1;
   let deliverer: Deliverer;
-  let listeners = new Map<string, ListenerEntry>();
   const startedAt = clock.now();
   const channelHealth = createChannelHealth(clock);
   const processMetrics = createProcessMetrics(metrics.registry);
@@ -186,37 +179,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     onDrain: (fn) => pipeline.onDrain(fn),
   };
 
-  const mibIndex = createMibCache(log);
-
-  interface Wanted {
-    readonly fingerprint: string;
-    create(): Listener;
-    /** Applied to a kept listener on reload (TLS certificates re-read). */
-    refresh?(listener: Listener): void;
-  }
-
-  function wanted(p: GatewayPlan): Map<string, Wanted> {
-    const out = new Map<string, Wanted>();
-    for (const l of p.syslogListeners) {
-      out.set(l.id, {
-        fingerprint: l.fingerprint,
-        create: () => createSyslogListener(listenerCtx, l),
-        refresh: (listener) => refreshSyslogListener(listener, l),
-      });
-    }
-    const dirs = mibDirs(p.loaded.dir, p.loaded.config.mibs);
-    for (const l of p.loaded.config.listeners.snmp) {
-      out.set(snmpListenerId(l), {
-        fingerprint: snmpFingerprint(l, dirs),
-        create: () => createSnmpListenerFromConfig(listenerCtx, l, mibIndex(dirs)),
-      });
-    }
-    return out;
-  }
-
-  async function stopListeners(entries: Iterable<ListenerEntry>): Promise<void> {
-    await Promise.all([...entries].map((e) => e.listener.stop()));
-  }
+  const listenerSet = createListenerSet(listenerCtx, log);
 
   deliverer = buildDeliverer(plan);
 
@@ -232,8 +195,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   }
 
   function health(): HealthReport {
-    const bound = new Map<string, BoundAddress[] | undefined>();
-    for (const id of wanted(plan).keys()) bound.set(id, listeners.get(id)?.listener.addresses());
+    const bound = listenerSet.bound(plan);
     return buildHealth({
       now: clock.now(),
       startedAt,
@@ -257,51 +219,24 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     },
     ready: () => store.healthy(),
     async start() {
-      const started = new Map<string, ListenerEntry>();
+      await listenerSet.start(plan);
       try {
-        for (const [id, w] of wanted(plan)) {
-          const listener = w.create();
-          await listener.start();
-          started.set(id, { listener, fingerprint: w.fingerprint });
-        }
         await startHttp(plan);
       } catch (err) {
-        await stopListeners(started.values());
+        await listenerSet.stop();
         throw err;
       }
-      listeners = started;
       metrics.configGeneration.set(generation);
       processMetrics.start();
       monitor.start();
       deliverer.wake();
       ticker = timers.setTimeout(onTick, TICK_MS);
       retention = timers.setTimeout(onRetention, RETENTION_FIRST_MS);
-      log.info({ listeners: listeners.size, channels: plan.channels.size, rules: plan.rules.length }, 'eventgate started');
+      log.info({ listeners: listenerSet.size(), channels: plan.channels.size, rules: plan.rules.length }, 'eventgate started');
     },
     async reload(next) {
       const oldListen = plan.loaded.config.http.listen;
-      const want = wanted(next);
-      const keep = new Map<string, ListenerEntry>();
-      const gone: ListenerEntry[] = [];
-      for (const [id, entry] of listeners) {
-        const w = want.get(id);
-        if (w?.fingerprint === entry.fingerprint) {
-          w.refresh?.(entry.listener);
-          keep.set(id, entry);
-        } else gone.push(entry);
-      }
-      await stopListeners(gone);
-      for (const [id, w] of want) {
-        if (keep.has(id)) continue;
-        try {
-          const listener = w.create();
-          await listener.start();
-          keep.set(id, { listener, fingerprint: w.fingerprint });
-        } catch (err) {
-          log.error({ err, listener: id }, 'listener could not start after reload');
-        }
-      }
-      listeners = keep;
+      await listenerSet.reconcile(next);
       if (JSON.stringify(next.loaded.config.store) !== JSON.stringify(plan.loaded.config.store)) {
         log.warn('store settings changed; they take effect after a restart');
       }
@@ -324,12 +259,11 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
           log.error({ err, listen: next.loaded.config.http.listen }, 'http endpoint could not start after reload');
         }
       }
-      log.info({ generation, listeners: listeners.size, channels: next.channels.size, rules: next.rules.length }, 'configuration reloaded');
+      log.info({ generation, listeners: listenerSet.size(), channels: next.channels.size, rules: next.rules.length }, 'configuration reloaded');
     },
     async stop(graceMs = 4000) {
       const deadline = clock.monotonic() + graceMs;
-      await stopListeners(listeners.values());
-      listeners = new Map();
+      await listenerSet.stop();
       monitor.stop();
       processMetrics.stop();
       await http.stop();
@@ -342,10 +276,6 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       store.close();
       log.info({ pending }, 'eventgate stopped; pending notifications stay in the outbox');
     },
-    addresses() {
-      const out: Record<string, BoundAddress[]> = {};
-      for (const [id, e] of listeners) out[id] = e.listener.addresses();
-      return out;
-    },
+    addresses: () => listenerSet.addresses(),
   };
 }
