@@ -11,8 +11,8 @@ import type { GatewayEvent } from '../../core/event.js';
 import { normalizeAddress } from '../../core/net.js';
 import type { OidIndex } from '../../mib/oid-index.js';
 import { createRateLimitedWarn, type RateLimitedWarn } from '../../observe/rate-limited.js';
-import type { BoundAddress, Listener, ListenerContext } from '../listener.js';
-import { bindUdpSocket } from '../udp-socket.js';
+import type { Listener, ListenerContext } from '../listener.js';
+import { bindUdpSocket, closeUdpSocket, udpAddresses } from '../udp-socket.js';
 import { createEngine, type Engine, type EngineOptions, type Outcome, type RejectReason } from './engine.js';
 import { normalizeTrap, type HostSource } from './normalize.js';
 
@@ -108,12 +108,8 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
     async stop() {
       const s = socket;
       socket = undefined;
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      await closeUdpSocket(s);
     },
-    addresses(): BoundAddress[] {
-      if (!socket) return [];
-      const a = socket.address();
-      return [{ protocol: 'udp', address: a.address, port: a.port }];
-    },
+    addresses: () => udpAddresses(socket),
   };
 }

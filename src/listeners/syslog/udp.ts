@@ -7,8 +7,8 @@
 import type { Socket } from 'node:dgram';
 import { normalizeAddress } from '../../core/net.js';
 import type { AllowList } from '../access.js';
-import type { BoundAddress, Listener, ListenerContext } from '../listener.js';
-import { bindUdpSocket } from '../udp-socket.js';
+import type { Listener, ListenerContext } from '../listener.js';
+import { bindUdpSocket, closeUdpSocket, udpAddresses } from '../udp-socket.js';
 import type { Decoder } from './charset.js';
 import { ingestSyslog } from './normalize.js';
 
@@ -64,12 +64,8 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
     async stop() {
       const s = socket;
       socket = undefined;
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      await closeUdpSocket(s);
     },
-    addresses(): BoundAddress[] {
-      if (!socket) return [];
-      const a = socket.address();
-      return [{ protocol: 'udp', address: a.address, port: a.port }];
-    },
+    addresses: () => udpAddresses(socket),
   };
 }
