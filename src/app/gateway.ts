@@ -128,9 +128,9 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   };
 
   function commit(batch: CommitBatch): void {
+    // The store announces written records to the deliverer (also after a retried write).
     store.commit(batch);
     for (const n of batch.notifications) metrics.notificationsQueued.inc({ channel: n.channel });
-    for (const ch of new Set(batch.notifications.map((n) => n.channel))) deliverer.wake(ch);
   }
 
   const pipeline: Pipeline = createPipeline(stagesFor(plan), {

@@ -136,9 +136,12 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
       return false;
     }
     outbox.settleCounts(true);
+    const written = pending;
     pending = [];
     onWrite(undefined, 'commit');
     reportDrops(dropped);
+    // Whoever delivers hears of new records here, also when a retried write finally lands.
+    outbox.announce(written.flatMap((b) => b.notifications.map((n) => n.channel)));
     return true;
   }
 

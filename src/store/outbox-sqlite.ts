@@ -35,6 +35,8 @@ export interface SqliteOutbox extends Outbox {
   unwritten(): number;
   /** Recounts depths after another process changed the file. */
   refresh(): void;
+  /** Tells the settled listener that these channels have new records due. */
+  announce(channels: Iterable<string>): void;
 }
 
 export interface SqliteOutboxDeps {
@@ -187,6 +189,10 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       txDelta = new Map();
     },
     flush,
+    announce(channels) {
+      const list = [...new Set(channels)];
+      if (listener && list.length) listener(list);
+    },
     unwritten: () => ops.length,
     refresh,
     lease(channel, now, limit) {

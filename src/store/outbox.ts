@@ -55,7 +55,7 @@ export interface Outbox {
   channels(): string[];
   /**
    * Sets the one listener told, after settled records were written, which channels may
-   * have new due work (a retry rescheduled, a "delivery failed" notice queued).
+   * have new due work (records written, a retry rescheduled, a "delivery failed" notice queued).
    */
   setSettledListener(listener: ((channels: readonly string[]) => void) | undefined): void;
   close(): void;

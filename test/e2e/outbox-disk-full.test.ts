@@ -90,7 +90,7 @@ routes:
   const freed = Date.now();
   await waitFor(() => gw!.records().some((r) => r.msg === 'state database writable again'), 'writes to resume', 10_000);
   t.diagnostic(`writes resumed ${Date.now() - freed} ms after the ballast went`);
-  await waitFor(() => new Set(hook.values()).size >= 340, 'every notification delivered', 40_000);
+  await waitFor(() => new Set(hook.values()).size >= 340, () => `every notification delivered (${new Set(hook.values()).size} of 340; ${count(state, 'SELECT COUNT(*) AS n FROM outbox')} still in the outbox)`, 40_000);
   const values = new Set(hook.values());
   for (const prefix of ['A', 'B']) for (let i = 0; i < 20; i++) assert.ok(values.has(`${prefix}-${i}`), `${prefix}-${i}`);
   for (let i = 0; i < 300; i++) assert.ok(values.has(`C-${i}`), `C-${i}`);

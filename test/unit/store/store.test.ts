@@ -103,6 +103,32 @@ describe('store', () => {
     assert.equal((b.db.pragma('integrity_check', { simple: true })), 'ok');
   });
 
+  it('a batch the full database refused is kept, written by the retry, and announced to the deliverer', async (t) => {
+    const time = createFakeTime(T0);
+    const s = open(t, tempDir(t), time);
+    const heard: string[][] = [];
+    s.outbox.setSettledListener((channels) => heard.push([...channels]));
+    s.commit({ events: [], notifications: [note()], state: [] });
+    assert.deepEqual(heard, [['a']], 'a written batch is announced');
+    // SQLite's own "disk full": no page beyond those the file has now.
+    const pages = s.db.pragma('page_count', { simple: true }) as number;
+    s.db.pragma(`max_page_count = ${pages}`);
+    const big = Array.from({ length: 200 }, () => note({ channel: 'b' }));
+    for (const n of big) (n as { title: string }).title = 'x'.repeat(2000);
+    assert.equal(s.commit({ events: [], notifications: big, state: [] }), false, 'kept in memory');
+    assert.equal(s.healthy(), false);
+    assert.equal(s.unwritten(), 1);
+    assert.deepEqual(heard, [['a']], 'nothing announced while unwritten');
+    await time.advance(1000);
+    assert.equal(s.unwritten(), 1, 'still full: still kept');
+    s.db.pragma('max_page_count = 1073741823');
+    await time.advance(1000);
+    assert.equal(s.unwritten(), 0);
+    assert.equal(s.healthy(), true);
+    assert.deepEqual(heard, [['a'], ['b']], 'the retried write is announced, so delivery starts without new traffic');
+    assert.equal(s.outbox.depth('b'), 200);
+  });
+
   it('retention removes old history and keeps recent rows', (t) => {
     const time = createFakeTime(T0);
     const s = open(t, tempDir(t), time);
