@@ -38,6 +38,8 @@ export function runCli(args: string[], options: { input?: string; env?: NodeJS.P
       clearTimeout(timer);
       resolveRun({ code, stdout, stderr });
     });
+    // A command that does not read its input may exit first: EPIPE on stdin is no failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
