@@ -41,6 +41,10 @@ export function createMetrics() {
     outboxDropped: counter('eventgate_outbox_dropped_total', 'Notifications dropped because the outbox reached its bound', ['channel', 'severity'] as const),
     storeWriteFailed: counter('eventgate_store_write_failed_total', 'Writes to the state database that failed (kept in memory and retried)', ['op'] as const),
     storeHealthy: new Gauge({ name: 'eventgate_store_healthy', help: '1 when the last write to the state database succeeded', registers: [registry] }),
+    storeSync: new Histogram({
+      name: 'eventgate_store_sync_seconds', help: 'Duration of each fsync of the state database\'s write-ahead log (off the event loop)',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry],
+    }),
     historyLost: counter('eventgate_history_lost_events_total', 'Event history rows given up while the state database could not be written', [] as const),
     suppressed: counter('eventgate_notifications_suppressed_total', 'Notifications held back by policy', ['channel', 'reason'] as const),
     silenced: counter('eventgate_silenced_events_total', 'Events held back by a silence', [] as const),

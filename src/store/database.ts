@@ -11,7 +11,7 @@ import { GatewayError } from '../core/errors.js';
 export type Db = Database.Database;
 
 export const DB_FILE = 'eventgate.db';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
@@ -25,8 +25,9 @@ CREATE TABLE IF NOT EXISTS outbox (
   last_error_message TEXT,
   body TEXT NOT NULL                -- the Notification as JSON
 );
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, next_attempt_at);
-CREATE INDEX IF NOT EXISTS outbox_drop ON outbox (severity, created_at);
+-- Ending in id, so "ORDER BY ..., id" reads the index in order and never sorts.
+CREATE INDEX IF NOT EXISTS outbox_due_order ON outbox (channel, next_attempt_at, id);
+CREATE INDEX IF NOT EXISTS outbox_drop_order ON outbox (severity, created_at, id);
 CREATE TABLE IF NOT EXISTS dead_letters (
   id TEXT PRIMARY KEY,
   channel TEXT NOT NULL,
@@ -106,8 +107,13 @@ export function openDatabase(dir: string, opts: OpenOptions): Db {
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) throw new Error(`database schema ${version} is newer than this eventgate (${SCHEMA_VERSION})`);
       if (version < SCHEMA_VERSION) {
-        db.exec(SCHEMA);
-        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        const d = db;
+        d.transaction(() => {
+          // 1 → 2: the outbox indexes gained the id (their replacements are in SCHEMA).
+          d.exec('DROP INDEX IF EXISTS outbox_due; DROP INDEX IF EXISTS outbox_drop;');
+          d.exec(SCHEMA);
+          d.pragma(`user_version = ${SCHEMA_VERSION}`);
+        })();
       }
     }
     return db;

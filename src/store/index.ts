@@ -5,14 +5,16 @@
  * is kept in memory, bounded, and retried until it succeeds, so nothing accepted is lost
  * unless the memory bound is reached (then history first, then the oldest batch, counted).
  */
+import { join } from 'node:path';
 import type { Clock, Timers } from '../core/clock.js';
 import type { Notification } from '../core/notification.js';
 import { SEVERITIES } from '../core/severity.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
-import { isWriteFailure, openDatabase, type Db } from './database.js';
+import { DB_FILE, isWriteFailure, openDatabase, type Db } from './database.js';
 import { createHistoryWriter, purgeOnce, type HistoryEvent } from './history.js';
 import { createSqliteOutbox, type Dropped, type SqliteOutbox } from './outbox-sqlite.js';
+import { createWalSync } from './wal-sync.js';
 import { createStateWriter, expireSilences, listSilences, loadState, type StateChange, type StoredSilence } from './state.js';
 
 export type { HistoryEvent } from './history.js';
@@ -64,7 +66,11 @@ const LOG_EVERY_MS = 60_000;
 export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
   const { clock, timers, metrics } = deps;
   const log = deps.log.child({ component: 'store' });
-  const db = openDatabase(opts.dir, { synchronous: opts.synchronous });
+  // `full` durability comes from an fsync of the WAL off the event loop (wal-sync.ts).
+  const db = openDatabase(opts.dir, { synchronous: 'normal' });
+  const walSync = opts.synchronous === 'full'
+    ? createWalSync(join(opts.dir, `${DB_FILE}-wal`), { observe: (s) => metrics.storeSync.observe(s), onError: (err) => onWrite(err, 'sync') })
+    : undefined;
   const history = createHistoryWriter(db);
   const state = createStateWriter(db);
   const maxPendingEvents = opts.maxPendingEvents ?? 10_000;
@@ -77,8 +83,9 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
   let retryTimer: unknown;
   let dataVersion = db.pragma('data_version', { simple: true }) as number;
 
-  function onWrite(err: unknown, op: 'commit' | 'settle'): void {
+  function onWrite(err: unknown, op: 'commit' | 'settle' | 'sync'): void {
     if (err === undefined) {
+      walSync?.request();
       if (!healthy) log.info({ code: 'ERR_STORE_WRITE' }, 'state database writable again');
       healthy = true;
       metrics.storeHealthy.set(1);
@@ -209,6 +216,7 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
       retryTimer = undefined;
       tryWrite();
       outbox.close();
+      walSync?.close();
       if (pending.length || outbox.unwritten()) log.error({ code: 'ERR_STORE_WRITE', batches: pending.length, settled: outbox.unwritten() }, 'closing with writes that could not be saved');
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
