@@ -26,12 +26,13 @@ const HELP = `usage: npm run bench -- [options]
   --peers          also run each load against private rsyslogd / snmptrapd and print ratios
   --only LIST      comma-separated prefixes of scenario ids (udp, tcp, trap-v2c, trap-v3, exec)
   --profile        node --cpu-prof on the gateway in the UDP flat-out step; prints the hot spots
+  --profile-step ID  profile this step instead (e.g. udp-3164@10000)
   --no-build       use dist/ as it is
   --keep           keep the work directory (configs, logs, daemon output)
   --quiet-wait S   before each step wait up to S seconds for the machine to be < 20 % busy
   --out DIR        where the JSON goes (bench/results)
 `;
-const opts = parseOptions(process.argv.slice(2), { quick: false, peers: false, only: '', profile: false, 'quiet-wait': 0, 'no-build': false, keep: false, out: '' }, HELP);
+const opts = parseOptions(process.argv.slice(2), { quick: false, peers: false, only: '', profile: false, 'profile-step': 'udp-3164@max', 'quiet-wait': 0, 'no-build': false, keep: false, out: '' }, HELP);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
@@ -61,7 +62,7 @@ log(`${machine}; load average ${load0}; features ${JSON.stringify(features)}; wo
 
 const rows: Row[] = [];
 let profileSummary: ReturnType<typeof hotSpots> | undefined;
-const profileStep = steps.find((s) => s.id === 'udp-3164@max');
+const profileStep = steps.find((s) => s.id === opts['profile-step']);
 for (const step of steps) {
   const target = step.rate === 0 ? 'max' : String(step.rate);
   const missing = step.needs.filter((f) => !features[f]);
@@ -99,11 +100,11 @@ const load1 = loadAverage();
 const header = `eventgate ${commit}${dirty ? ' (uncommitted changes in src)' : ''}, ${opts.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n` +
   `${machine}; load average before ${load0}, after ${load1}; gateway ${features.http ? 'eventgate run (dist)' : 'dist hosted by bench/gateway-host.mjs'}; ` +
   `features ${Object.entries(features).filter(([, v]) => v).map(([k]) => k).join(', ') || 'udp only'}\n` +
-  (profileSummary ? `udp-3164@max ran under node --cpu-prof (its gateway figures include the profiler's overhead)\n` : '');
+  (profileSummary ? `${opts['profile-step']} ran under node --cpu-prof (its gateway figures include the profiler's overhead)\n` : '');
 const table = formatTable(rows, opts.peers);
 process.stdout.write(`\n${header}\n${table}\n`);
 if (profileSummary) {
-  process.stdout.write(`\nCPU profile of the gateway, udp-3164@max, from the first datagram on (self time, share of busy time):\n`);
+  process.stdout.write(`\nCPU profile of the gateway, ${opts['profile-step']}, from the first datagram on (self time, share of busy time):\n`);
   for (const h of profileSummary) process.stdout.write(`  ${String(h.percent).padStart(5)} %  ${h.selfMs} ms  ${h.fn}  ${h.where}\n`);
 }
 

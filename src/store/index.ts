@@ -85,7 +85,9 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
 
   function onWrite(err: unknown, op: 'commit' | 'settle' | 'sync'): void {
     if (err === undefined) {
-      walSync?.request();
+      // Commits are synced at once; settled records (acks) ride on the next commit's sync
+      // or SQLite's checkpoint: losing one to a power cut only repeats a delivery.
+      if (op === 'commit') walSync?.request();
       if (!healthy) log.info({ code: 'ERR_STORE_WRITE' }, 'state database writable again');
       healthy = true;
       metrics.storeHealthy.set(1);

@@ -83,7 +83,7 @@ routes:
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal(gw.child.exitCode, null, 'still running');
   const failureLines = gw.records().filter((r) => r.code === 'ERR_STORE_WRITE' && r.level === 'error').length;
-  assert.equal(failureLines, 1, 'failed writes are logged once a minute, not per write');
+  assert.equal(failureLines, 1, `failed writes are logged once a minute, not per write: ${JSON.stringify(gw.records().filter((r) => r.code === 'ERR_STORE_WRITE'))}`);
 
   rmSync(ballast);
   hook.block(false);

@@ -8,24 +8,30 @@ import { duration, secretRef } from './common.js';
 import { emailChannelFields } from './email-channel.js';
 import { dedupSpec, digestSpec, limitSpec } from './routes.js';
 
-const delivery = {
+/**
+ * Delivery options; `concurrency` defaults by output: a log line is a local write (16 at
+ * once amortizes the outbox round trips), hooks mostly wait on I/O (4), SMTP servers and
+ * NOC receivers expect few connections (2).
+ */
+const deliveryWith = (concurrency: number) => ({
   min_severity: z.enum(SEVERITIES).default('debug').meta({ description: 'Drop notifications below this severity' }),
   max_attempts: z.number().int().min(1).default(10),
   max_age: duration.prefault('24h').meta({ description: 'Give up (dead letter) after this long' }),
   retry_initial: duration.prefault('2s'),
   retry_max: duration.prefault('10m'),
-  concurrency: z.number().int().min(1).max(64).default(2),
+  concurrency: z.number().int().min(1).max(64).default(concurrency).meta({ description: 'Deliveries in flight at once' }),
   limit: limitSpec.optional(),
   digest: digestSpec.optional(),
   dedup: dedupSpec.optional(),
   dead_letter_channel: z.string().min(1).optional().meta({ description: 'Another channel told when a notification of this one is given up' }),
-};
+});
+const delivery = deliveryWith(2);
 
 export const logChannel = z.strictObject({
   type: z.literal('log'),
   format: z.enum(['text', 'json']).default('text'),
   template: z.string().default('[%Severity%] %Category% on %Host%: %Title%'),
-  ...delivery,
+  ...deliveryWith(16),
 });
 
 export const execChannel = z.strictObject({
@@ -40,7 +46,7 @@ export const execChannel = z.strictObject({
     .meta({ description: 'Exit codes that mean retrying cannot help; others are retried' }),
   max_output: z.number().int().min(0).default(4096).meta({ description: 'Bytes of stdout and of stderr kept for the log and the delivery result; the rest is discarded' }),
   max_processes: z.number().int().min(0).default(64).meta({ description: "Processes the hook's process group may hold at once; more and the group is killed (0 = no limit)" }),
-  ...delivery,
+  ...deliveryWith(4),
 });
 
 export const emailChannel = emailChannelFields(delivery);
