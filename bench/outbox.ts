@@ -73,7 +73,7 @@ async function run(synchronous: 'full' | 'normal'): Promise<void> {
     while (store.outbox.depth() > 0 || store.unwritten() > 0) await new Promise((r) => setTimeout(r, 5));
     const confirmMs = performance.now() - t;
     await deliverer.stop(1000);
-    store.close();
+    await store.close();
 
     // 3. History: classified events committed per batch, no notifications.
     rmSync(dir, { recursive: true, force: true });
@@ -84,7 +84,7 @@ async function run(synchronous: 'full' | 'normal'): Promise<void> {
       store.commit({ events: history.slice(i, i + BATCH).map((c) => ({ classified: c, notificationIds: [] })), notifications: [], state: [] });
     }
     const historyMs = performance.now() - t;
-    store.close();
+    await store.close();
     const bytes = statSync(join(dir, 'eventgate.db')).size;
 
     const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en');

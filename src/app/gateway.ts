@@ -273,7 +273,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       if (retention !== undefined) timers.clearTimeout(retention);
       await deliverer.stop(Math.max(0, deadline - clock.monotonic()));
       const pending = outbox.depth();
-      store.close();
+      await store.close();
       log.info({ pending }, 'eventgate stopped; pending notifications stay in the outbox');
     },
     addresses: () => listenerSet.addresses(),

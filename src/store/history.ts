@@ -56,6 +56,9 @@ export function ulidFloor(ms: number): string {
 
 const RAW_MAX = 65_536;
 
+/** The driver binds Buffers as BLOBs (SQLite copies the bytes); a view, not a copy. */
+const blob = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 export function createHistoryWriter(db: Db) {
   const insertEvent = db.prepare(`INSERT OR IGNORE INTO events
     (id, received_at, listener, peer, host, category, severity, rule_id, state, key, title, message, fields, raw, notifications, silenced)
@@ -69,7 +72,7 @@ export function createHistoryWriter(db: Db) {
       insertEvent.run(
         e.id, e.receivedAt, e.listener, `${e.peer.transport}:${e.peer.address}:${e.peer.port}`, e.host,
         c.category, c.severity, c.ruleId, c.state, c.key, c.title, e.message, JSON.stringify(c.fields),
-        e.raw.length > RAW_MAX ? Buffer.from(e.raw.subarray(0, RAW_MAX)) : Buffer.from(e.raw),
+        blob(e.raw.length > RAW_MAX ? e.raw.subarray(0, RAW_MAX) : e.raw),
         JSON.stringify(h.notificationIds), h.silencedBy ?? null,
       );
     },

@@ -14,6 +14,7 @@ import type { Metrics } from '../observe/metrics.js';
 import { DB_FILE, isWriteFailure, openDatabase, type Db } from './database.js';
 import { createHistoryWriter, purgeOnce, type HistoryEvent } from './history.js';
 import { createSqliteOutbox, type Dropped, type SqliteOutbox } from './outbox-sqlite.js';
+import { startCheckpointer } from './checkpointer.js';
 import { createWalSync } from './wal-sync.js';
 import { createStateWriter, expireSilences, listSilences, loadState, type StateChange, type StoredSilence } from './state.js';
 
@@ -57,7 +58,8 @@ export interface Store {
   healthy(): boolean;
   /** Batches and settled records waiting to be written. */
   unwritten(): number;
-  close(): void;
+  /** Writes what it can, checkpoints and closes the database. */
+  close(): Promise<void>;
 }
 
 const RETRY_MS = 1000;
@@ -71,6 +73,11 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
   const walSync = opts.synchronous === 'full'
     ? createWalSync(join(opts.dir, `${DB_FILE}-wal`), { observe: (s) => metrics.storeSync.observe(s), onError: (err) => onWrite(err, 'sync') })
     : undefined;
+  const checkpointer = startCheckpointer(db, {
+    onFailure: (err) => log.error({ code: 'ERR_STORE_WRITE', err }, 'the checkpoint thread failed; SQLite checkpoints on commit again'),
+    onRefused: (err) => onWrite(Object.assign(new Error(err.message), { code: err.code }), 'checkpoint'),
+  });
+  let closing: Promise<void> | undefined;
   const history = createHistoryWriter(db);
   const state = createStateWriter(db);
   const maxPendingEvents = opts.maxPendingEvents ?? 10_000;
@@ -83,7 +90,7 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
   let retryTimer: unknown;
   let dataVersion = db.pragma('data_version', { simple: true }) as number;
 
-  function onWrite(err: unknown, op: 'commit' | 'settle' | 'sync'): void {
+  function onWrite(err: unknown, op: 'commit' | 'settle' | 'sync' | 'checkpoint'): void {
     if (err === undefined) {
       // Commits are synced at once; settled records (acks) ride on the next commit's sync
       // or SQLite's checkpoint: losing one to a power cut only repeats a delivery.
@@ -214,18 +221,22 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
     healthy: () => healthy && pending.length === 0 && outbox.unwritten() === 0,
     unwritten: () => pending.length + outbox.unwritten(),
     close() {
-      if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
-      retryTimer = undefined;
-      tryWrite();
-      outbox.close();
-      walSync?.close();
-      if (pending.length || outbox.unwritten()) log.error({ code: 'ERR_STORE_WRITE', batches: pending.length, settled: outbox.unwritten() }, 'closing with writes that could not be saved');
-      try {
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      } catch {
-        // A full disk can refuse the checkpoint; the WAL is replayed on the next open.
-      }
-      db.close();
+      closing ??= (async () => {
+        await checkpointer.stop();
+        if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
+        retryTimer = undefined;
+        tryWrite();
+        outbox.close();
+        walSync?.close();
+        if (pending.length || outbox.unwritten()) log.error({ code: 'ERR_STORE_WRITE', batches: pending.length, settled: outbox.unwritten() }, 'closing with writes that could not be saved');
+        try {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // A full disk can refuse the checkpoint; the WAL is replayed on the next open.
+        }
+        db.close();
+      })();
+      return closing;
     },
   };
 }

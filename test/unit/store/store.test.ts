@@ -21,9 +21,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 
 function open(t: TestContext, dir: string, time: FakeTime, maxOutbox = 1000): Store {
   const store = openStore({ dir, synchronous: 'normal', maxOutbox }, { clock: time, timers: time, log: createLogger({ level: 'silent' }), metrics: createMetrics() });
-  t.after(() => {
-    try { store.close(); } catch { /* closed by the test */ }
-  });
+  t.after(() => store.close());
   return store;
 }
 
