@@ -8,7 +8,8 @@ import type { Secret } from '../core/secret.js';
 import type { Template } from '../core/template.js';
 import type { Logger } from '../observe/logger.js';
 import type { Channel } from '../outputs/deliverer.js';
-import { createExecOutput, type SpawnFn } from '../outputs/exec/exec-output.js';
+import { createExecOutput } from '../outputs/exec/exec-output.js';
+import type { HookRunner } from '../outputs/exec/hook-runner.js';
 import type { EmailOutputDeps } from '../outputs/email/email-output.js';
 import { buildEmailOutput } from './channel-email.js';
 import { createLogOutput } from '../outputs/log/log-output.js';
@@ -22,7 +23,8 @@ import type { ChannelPlan } from './compile.js';
 export interface ChannelDeps {
   readonly log: Logger;
   readonly stdout: Writable;
-  readonly spawn?: SpawnFn;
+  /** Where hooks are spawned (default: this process). */
+  readonly hookRunner?: HookRunner;
   /** Directory of the config file; a relative hook command is resolved against it. */
   readonly configDir: string;
   /** Email: SMTP transport factory, MX resolver and a step trace (tests, test-notify). */
@@ -95,7 +97,7 @@ function buildOutput(plan: ChannelPlan, deps: ChannelDeps): Channel {
           maxOutputBytes: c.max_output,
           maxProcesses: c.max_processes,
         },
-        { log: deps.log, ...(deps.spawn ? { spawn: deps.spawn } : {}) },
+        { log: deps.log, ...(deps.hookRunner ? { runner: deps.hookRunner } : {}) },
       );
       return { policy, output };
     }

@@ -19,7 +19,7 @@ import { createChannelHealth } from '../observe/channel-health.js';
 import { createProcessMetrics } from '../observe/process-metrics.js';
 import { parseListen } from '../config/schema/http.js';
 import { createDeliverer, type Channel, type Deliverer } from '../outputs/deliverer.js';
-import type { SpawnFn } from '../outputs/exec/exec-output.js';
+import { createProcessRunner, type HookRunner } from '../outputs/exec/hook-runner.js';
 import { createPolicyEngine, type PolicyEngine } from '../route/engine.js';
 import { openStore, type CommitBatch, type Store } from '../store/index.js';
 import { buildChannel } from './channels.js';
@@ -36,7 +36,8 @@ export interface GatewayDeps {
   readonly stdout?: Writable;
   readonly clock?: Clock;
   readonly timers?: Timers;
-  readonly spawn?: SpawnFn;
+  /** Where exec hooks are spawned; default a helper process, so this one never forks. */
+  readonly hookRunner?: HookRunner;
   /** Environment (STATE_DIRECTORY); default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   /** Sees every classified event and the notifications it produced (tests, history). */
@@ -96,6 +97,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   let ticker: unknown;
   let retention: unknown;
   let stopped = false;
+  const hookRunner = deps.hookRunner ?? createProcessRunner();
 
   const engineFor = (p: GatewayPlan, state: Iterable<[string, unknown]>): PolicyEngine => {
     const engine = createPolicyEngine(p.policy, { newId, absence: p.absence });
@@ -114,7 +116,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     for (const [id, cp] of p.channels) {
       channels.set(id, buildChannel(cp, {
         log, stdout: deps.stdout ?? process.stdout, configDir: p.loaded.dir,
-        ...(deps.spawn ? { spawn: deps.spawn } : {}),
+        hookRunner,
       }));
     }
     return createDeliverer(channels, {
@@ -272,6 +274,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       if (ticker !== undefined) timers.clearTimeout(ticker);
       if (retention !== undefined) timers.clearTimeout(retention);
       await deliverer.stop(Math.max(0, deadline - clock.monotonic()));
+      await hookRunner.close();
       const pending = outbox.depth();
       await store.close();
       log.info({ pending }, 'eventgate stopped; pending notifications stay in the outbox');

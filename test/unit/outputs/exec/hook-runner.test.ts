@@ -1,0 +1,72 @@
+/**
+ * The hook runner process: hooks are spawned by the helper, never by this process; an
+ * abort ends the hook like a timeout; a helper that dies turns the hooks in flight into
+ * retries and the next hook starts a new one; close ends the helper. Real processes.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { createProcessRunner, helperExecArgv } from '../../../../src/outputs/exec/hook-runner.js';
+import type { HookRequest } from '../../../../src/outputs/exec/run-hook.js';
+import { tempDir } from '../../../helpers/temp.js';
+
+function hook(dir: string, body: string): string {
+  const path = join(dir, 'hook.sh');
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const request = (command: string, o: Partial<HookRequest> = {}): HookRequest => ({
+  command, argv: [], env: { PATH: '/usr/bin:/bin' }, cwd: '/', stdin: '{}\n', timeoutMs: 10_000,
+  maxProcesses: 0, maxOutputBytes: 4096, permanentExitCodes: [], secrets: [], ...o,
+});
+
+const never = new AbortController().signal;
+
+it('runs hooks from the helper process, not from this one', async (t) => {
+  const runner = createProcessRunner();
+  t.after(() => runner.close());
+  const o = await runner.run(request(hook(tempDir(t), 'echo "parent=$PPID"')), never);
+  assert.equal(o.status, 'sent');
+  const parent = Number(/parent=(\d+)/.exec(o.detail ?? '')?.[1]);
+  assert.ok(parent > 0 && parent !== process.pid, `the hook's parent is the helper (${o.detail})`);
+});
+
+it('an abort ends the hook as a timeout does', async (t) => {
+  const runner = createProcessRunner();
+  t.after(() => runner.close());
+  const ac = new AbortController();
+  const started = Date.now();
+  const pending = runner.run(request(hook(tempDir(t), 'sleep 30')), ac.signal);
+  setTimeout(() => ac.abort(), 200);
+  const o = await pending;
+  assert.equal(o.status, 'retry');
+  assert.equal(o.error?.code, 'ERR_OUTPUT_TIMEOUT');
+  assert.ok(Date.now() - started < 10_000);
+});
+
+it('a helper that dies turns hooks in flight into retries; the next hook starts a new one', async (t) => {
+  const runner = createProcessRunner();
+  t.after(() => runner.close());
+  const dir = tempDir(t);
+  const first = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
+  const helper = Number(/parent=(\d+)/.exec(first.detail ?? '')?.[1]);
+  const inFlight = runner.run(request(hook(dir, 'sleep 30')), never);
+  setTimeout(() => process.kill(helper, 'SIGKILL'), 200);
+  const lost = await inFlight;
+  assert.equal(lost.status, 'retry');
+  assert.equal(lost.error?.code, 'ERR_EXEC_SPAWN');
+  assert.match(lost.error?.message ?? '', /hook runner process exited/);
+  const again = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
+  assert.equal(again.status, 'sent');
+  assert.notEqual(Number(/parent=(\d+)/.exec(again.detail ?? '')?.[1]), helper, 'a new helper');
+});
+
+it("passes the gateway's flags on, without its profiler, inspector and heap size", () => {
+  assert.deepEqual(
+    helperExecArgv(['--import', 'tsx', '--cpu-prof', '--cpu-prof-dir', '/tmp/p', '--max-old-space-size=512', '--inspect=9229', '--enable-source-maps']),
+    ['--import', 'tsx', '--enable-source-maps'],
+  );
+});
