@@ -20,11 +20,12 @@ const HELP = `usage: trap-load.ts [options]
   --rate R              traps/s, 0 = flat out (1000)
   --count N             traps in total (10000)
   --max-seconds S       hard stop (30)
+  --unique-links        every linkDown on its own port (so every trap is notified: hook runs)
 `;
 
 const opts = parseOptions(process.argv.slice(2), {
   version: '2c', community: 'public', user: 'bench', 'auth-key': 'benchauth1', 'priv-key': 'benchpriv1',
-  'engine-id': '80001f8880b0e0c7a1', host: '127.0.0.1', port: 10162, rate: 1000, count: 10000, 'max-seconds': 30,
+  'engine-id': '80001f8880b0e0c7a1', host: '127.0.0.1', port: 10162, rate: 1000, count: 10000, 'max-seconds': 30, 'unique-links': false,
 }, HELP);
 if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host)) throw new Error('loopback destinations only');
 
@@ -60,7 +61,7 @@ function pace(send: (n: number) => void, batch: number): Promise<number> {
 
 async function v2c(): Promise<number> {
   const POOL = 4096;
-  const pool = Array.from({ length: POOL }, (_, n) => v2cTrapPacket(n, opts.community));
+  const pool = Array.from({ length: POOL }, (_, n) => v2cTrapPacket(n, opts.community, opts['unique-links']));
   const sock = createSocket(opts.host.includes(':') ? 'udp6' : 'udp4');
   sock.on('error', fail);
   await new Promise<void>((r) => sock.connect(opts.port, opts.host, r));
@@ -91,7 +92,7 @@ async function v3(): Promise<number> {
   });
   session.on('error', fail);
   const sent = await pace((n) => {
-    const s = trapSpec(n);
+    const s = trapSpec(n, opts['unique-links']);
     const varbinds = s.varbinds.map((v) => ({ oid: v.oid, type: v.kind === 'integer' ? snmp.ObjectType.Integer : snmp.ObjectType.OctetString, value: v.value }));
     session.trap(s.trapOid, varbinds, (err) => err && fail(err));
   }, 32);

@@ -61,6 +61,8 @@ function runSender(root: string, load: Load, port: number, step: Step): Promise<
     ? ['bench/syslog-load.ts', '--proto', load.proto, '--format', load.format, '--framing', load.framing, '--procs', String(load.procs)]
     : ['bench/trap-load.ts', '--version', load.version, '--community', COMMUNITY, '--user', V3.user, '--auth-key', V3.auth, '--priv-key', V3.priv, '--engine-id', V3.engineId];
   args.push('--port', String(port), '--rate', String(step.rate), '--count', String(step.count), '--max-seconds', String(step.maxSeconds));
+  // Hook runs are compared with traphandle, which runs one per trap: notify every trap.
+  if (step.hook && load.kind === 'trap') args.push('--unique-links');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -17,16 +17,21 @@ export interface TrapSpec {
   readonly varbinds: readonly { oid: string; kind: 'integer' | 'string'; value: number | string }[];
 }
 
-export function trapSpec(n: number): TrapSpec {
+/**
+ * `uniqueLinks`: each linkDown names its own port (ifIndex n), so each one opens its own
+ * problem and is notified; otherwise all name port 3 and repeats are held while it is open.
+ */
+export function trapSpec(n: number, uniqueLinks = false): TrapSpec {
   const seq = `seq=${n}`;
   if (n % LINK_DOWN_EVERY === 0) {
-    return { trapOid: OID_LINK_DOWN, varbinds: [{ oid: `${OID_IF_INDEX}.3`, kind: 'integer', value: 3 }, { oid: OID_HEARTBEAT_NAME, kind: 'string', value: `${seq} link down on port 3` }] };
+    const port = uniqueLinks ? n : 3;
+    return { trapOid: OID_LINK_DOWN, varbinds: [{ oid: `${OID_IF_INDEX}.${port}`, kind: 'integer', value: port }, { oid: OID_HEARTBEAT_NAME, kind: 'string', value: `${seq} link down on port ${port}` }] };
   }
   return { trapOid: OID_HEARTBEAT, varbinds: [{ oid: OID_HEARTBEAT_NAME, kind: 'string', value: `${seq} heartbeat ok` }] };
 }
 
-export function v2cTrapPacket(n: number, community: string): Buffer {
-  const s = trapSpec(n);
+export function v2cTrapPacket(n: number, community: string, uniqueLinks = false): Buffer {
+  const s = trapSpec(n, uniqueLinks);
   return encodeV2cTrap({
     community, requestId: n & 0x7fffffff, uptime: 100_000 + n, trapOid: s.trapOid,
     varbinds: s.varbinds.map((v) => ({ oid: v.oid, value: v.kind === 'integer' ? integer(v.value as number) : octetString(String(v.value)) })),

@@ -1,7 +1,8 @@
 /**
- * The hook runner process: hooks are spawned by the helper, never by this process; an
- * abort ends the hook like a timeout; a helper that dies turns the hooks in flight into
- * retries and the next hook starts a new one; close ends the helper. Real processes.
+ * The hook runner processes: hooks are spawned by a helper, never by this process, spread
+ * over the helpers when several run at once; an abort ends the hook like a timeout; a
+ * helper that dies turns the hooks in flight into retries and the next hook starts a new
+ * one. Real processes.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -48,7 +49,7 @@ it('an abort ends the hook as a timeout does', async (t) => {
 });
 
 it('a helper that dies turns hooks in flight into retries; the next hook starts a new one', async (t) => {
-  const runner = createProcessRunner();
+  const runner = createProcessRunner(1);
   t.after(() => runner.close());
   const dir = tempDir(t);
   const first = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
@@ -62,6 +63,15 @@ it('a helper that dies turns hooks in flight into retries; the next hook starts 
   const again = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
   assert.equal(again.status, 'sent');
   assert.notEqual(Number(/parent=(\d+)/.exec(again.detail ?? '')?.[1]), helper, 'a new helper');
+});
+
+it('spreads hooks running at once over the helpers', async (t) => {
+  const runner = createProcessRunner(2);
+  t.after(() => runner.close());
+  const path = hook(tempDir(t), 'sleep 0.3; echo "parent=$PPID"');
+  const outcomes = await Promise.all([runner.run(request(path), never), runner.run(request(path), never)]);
+  const parents = new Set(outcomes.map((o) => /parent=(\d+)/.exec(o.detail ?? '')?.[1]));
+  assert.equal(parents.size, 2, 'two helpers');
 });
 
 it("passes the gateway's flags on, without its profiler, inspector and heap size", () => {
