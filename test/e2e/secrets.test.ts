@@ -85,7 +85,7 @@ log: { level: trace }
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.send('<12>Nov 22 10:00:00 pc av: Virus found: Canary-Run in /x on pc', gw.port('udp'), '127.0.0.1', () => r()));
   s.close();
-  await waitFor(() => gw.records().find((r) => r.msg === 'delivery given up after retries; notification moved to dead letters'), 'the hook to fail for good', 15_000);
+  await waitFor(() => gw.records().find((r) => r.msg === 'delivery given up after retries; notification moved to dead letters' && r.channel === 'ticket'), 'the hook to fail for good', 15_000);
 
   // The reference reached the hook (so the test is not vacuous) and the hook printed it.
   assert.ok(readFileSync(seen, 'utf8').includes(CANARIES.EVENTGATE_TEST_HOOK_TOKEN!), 'the hook received the secret');
