@@ -2,7 +2,7 @@
  * OID ⇄ name index over the loaded MIBs. Numeric → name is a longest-prefix lookup, so an
  * instance (`1.3.6.1.2.1.1.3.0`) shows as its object plus suffix (`SNMPv2-MIB::sysUpTime.0`).
  * Name → numeric accepts `MODULE::name`, a bare `name` (when unambiguous) and a numeric
- * suffix on either. Immutable once built; pure lookups, no I/O.
+ * suffix on either. Immutable once built; pure lookups (answers cached, bounded), no I/O.
  */
 
 export interface OidName {
@@ -23,6 +23,8 @@ export interface OidIndex {
 const LEGACY = new Set(['RFC1155-SMI', 'RFC1158-MIB', 'RFC1213-MIB', 'RFC-1212', 'RFC-1215']);
 const NUMERIC = /^\.?(\d+)(\.\d+)*$/;
 const MAX_ARCS = 128;
+const NAME_CACHE = 10_000;
+const NAME_CACHE_KEY_MAX = 256;
 
 /** Builds the index from `[numericOid, module, name]` entries, in load order. */
 export function createOidIndex(entries: Iterable<readonly [string, string, string]>): OidIndex {
@@ -40,23 +42,35 @@ export function createOidIndex(entries: Iterable<readonly [string, string, strin
     else if (b !== null && b !== oid) bare.set(name, null);
   }
 
+  // Traps repeat the same few OIDs: remember answers (bounded; cleared when full).
+  const names = new Map<string, string | undefined>();
+  const lookup = (raw: string): string | undefined => {
+    if (!NUMERIC.test(raw)) return undefined;
+    const oid = raw.startsWith('.') ? raw.slice(1) : raw;
+    // Longest prefix first, trimming one arc at a time; at most MAX_ARCS arcs are tried,
+    // so a hostile 30,000-arc OID costs no more than a normal one.
+    let end = -1;
+    for (let i = 0, arcs = 0; i < oid.length && arcs < MAX_ARCS; i++) if (oid[i] === '.') end = ++arcs < MAX_ARCS ? -1 : i;
+    let key = end < 0 ? oid : oid.slice(0, end);
+    for (;;) {
+      const hit = byOid.get(key);
+      if (hit) return `${hit.module}::${hit.name}${oid.slice(key.length)}`;
+      const dot = key.lastIndexOf('.');
+      if (dot < 0) return undefined;
+      key = key.slice(0, dot);
+    }
+  };
+
   return {
     size: byOid.size,
     nameOf(raw) {
-      if (!NUMERIC.test(raw)) return undefined;
-      const oid = raw.startsWith('.') ? raw.slice(1) : raw;
-      // Longest prefix first, trimming one arc at a time; at most MAX_ARCS arcs are tried,
-      // so a hostile 30,000-arc OID costs no more than a normal one.
-      let end = -1;
-      for (let i = 0, arcs = 0; i < oid.length && arcs < MAX_ARCS; i++) if (oid[i] === '.') end = ++arcs < MAX_ARCS ? -1 : i;
-      let key = end < 0 ? oid : oid.slice(0, end);
-      for (;;) {
-        const hit = byOid.get(key);
-        if (hit) return `${hit.module}::${hit.name}${oid.slice(key.length)}`;
-        const dot = key.lastIndexOf('.');
-        if (dot < 0) return undefined;
-        key = key.slice(0, dot);
-      }
+      if (names.has(raw)) return names.get(raw);
+      const name = lookup(raw);
+      // Only OIDs of a sensible length are kept, so hostile ones cannot fill memory.
+      if (raw.length > NAME_CACHE_KEY_MAX) return name;
+      if (names.size >= NAME_CACHE) names.clear();
+      names.set(raw, name);
+      return name;
     },
     oidOf(text) {
       const t = text.trim();
