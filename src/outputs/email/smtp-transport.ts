@@ -3,8 +3,10 @@
  * session can be checked before the next: TLS is verified before AUTH, and credentials are
  * never sent on a plaintext connection unless allowed (nodemailer alone would send AUTH in
  * clear to a server without STARTTLS). Connections are pooled per server and dropped on any
- * error. Failures come out as SmtpFailure (step, code, reply), never as thrown strings.
+ * error. Failures come out as SmtpFailure (step, code, reply), never as thrown strings; a
+ * failure once the message went out is step `data`, and is never resent within the attempt.
  */
+import { Readable } from 'node:stream';
 import type { SecureVersion, TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import XOAuth2 from 'nodemailer/lib/xoauth2';
@@ -235,8 +237,27 @@ export const createSmtpTransport: TransportFactory = (settings) => {
   }
 
   async function transact(p: Pooled, name: string, envelope: { from: string; to: readonly string[] }, message: Buffer, signal: AbortSignal): Promise<SmtpSendResult> {
-    const info = await step<SMTPConnection.SentMessageInfo>(p.conn, 'envelope', name, signal, (done) =>
-      p.conn.send({ from: envelope.from, to: [...envelope.to] }, message, (err, value) => done(err, value)));
+    // Handed over as a stream so we learn when nodemailer starts writing it (the server
+    // answered DATA with 354): from then on the server may keep the message whatever follows.
+    let sending = false;
+    const body = new Readable({
+      read() {
+        sending = true;
+        this.push(message);
+        this.push(null);
+      },
+    });
+    let info: SMTPConnection.SentMessageInfo;
+    try {
+      info = await step<SMTPConnection.SentMessageInfo>(p.conn, 'envelope', name, signal, (done) =>
+        p.conn.send({ from: envelope.from, to: [...envelope.to] }, body, (err, value) => done(err, value)));
+    } catch (err) {
+      if (!sending || !(err instanceof StepError)) throw err;
+      const f = err.failure;
+      // No reply after the message went out (RFC 1047): it may be delivered already.
+      const unanswered = f.responseCode === undefined ? '; no reply after the message was sent, the server may have kept it' : '';
+      throw new StepError({ ...f, step: 'data', message: f.message + unanswered });
+    }
     const rejected = (info.rejectedErrors ?? []).map((e, i) => ({
       address: info.rejected[i] ?? '?',
       reply: (e as { response?: string }).response ?? e.message,
@@ -259,8 +280,10 @@ export const createSmtpTransport: TransportFactory = (settings) => {
         } catch (err) {
           reused.conn.close();
           const f = (err as StepError).failure;
-          // A pooled connection the server closed meanwhile: try once more on a fresh one.
-          if (!f || f.responseCode !== undefined || f.code === 'EABORT') return { ok: false, failure: f ?? fromNodemailerError(err, 'envelope', name) };
+          // A pooled connection the server closed meanwhile: try once more on a fresh one, but
+          // only while the server cannot have the message. Lost after DATA, a resend here would
+          // be a duplicate nobody counts; the outbox retries it instead (recorded, backed off).
+          if (!f || f.responseCode !== undefined || f.code === 'EABORT' || f.step === 'data') return { ok: false, failure: f ?? fromNodemailerError(err, 'envelope', name) };
         }
       }
       let p: Pooled | undefined;
