@@ -160,10 +160,16 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
     sockets.set(port, socket);
     state.open++;
     state.peakOpen = Math.max(state.peakOpen, state.open);
-    socket.once('close', () => {
-      state.open--;
+    // Closed for counting once the client has finished its side (its FIN is read at once;
+    // 'close' only comes in a later phase of this process's event loop).
+    let counted = true;
+    const gone = () => {
+      if (counted) state.open--;
+      counted = false;
       if (sockets.get(port) === socket) sockets.delete(port);
-    });
+    };
+    socket.once('end', gone);
+    socket.once('close', gone);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
