@@ -1,9 +1,11 @@
 /**
  * A scriptable SMTP sink on smtp-server (127.0.0.1, port 0) for email tests: records every
  * connection, TLS session, AUTH, MAIL FROM, RCPT TO and message (parsed with mailparser),
- * and lets a test answer any step with a chosen reply code.
+ * and lets a test answer any step with a chosen reply code, or cut the connection right
+ * after the final dot of DATA (the message arrived, the 250 never does). It also counts
+ * TCP connections open at once (the peak), which a channel's concurrency must bound.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
@@ -14,6 +16,10 @@ export interface Received {
   readonly from: string;
   readonly to: string[];
   readonly secure: boolean;
+  /** When the final dot arrived (ms epoch). */
+  readonly at: number;
+  /** False when the sink cut the connection instead of answering (`onData` → 'reset'). */
+  readonly answered: boolean;
 }
 
 export interface Reply {
@@ -39,8 +45,13 @@ export interface SinkOptions {
   readonly authMethods?: string[];
   readonly port?: number;
   readonly onConnect?: () => Reply | undefined;
+  readonly onMailFrom?: (address: string) => Reply | undefined;
   readonly onRcpt?: (address: string) => Reply | undefined;
-  readonly onData?: () => Reply | undefined;
+  /**
+   * Called with the whole message after its final dot: a Reply rejects it (not recorded),
+   * 'reset' records it and destroys the socket without a reply, undefined accepts it.
+   */
+  readonly onData?: (raw: Buffer) => Reply | 'reset' | undefined;
 }
 
 export interface Sink {
@@ -53,6 +64,9 @@ export interface Sink {
   /** DATA transactions started (whether accepted or not). */
   readonly dataCount: number;
   readonly tls: { protocol: string | null; clientCert?: string }[];
+  /** TCP connections open right now, and the most ever open at once. */
+  readonly open: number;
+  readonly peakOpen: number;
   close(): Promise<void>;
 }
 
@@ -69,7 +83,11 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
     rcpts: [] as string[],
     dataCount: 0,
     tls: [] as { protocol: string | null; clientCert?: string }[],
+    open: 0,
+    peakOpen: 0,
   };
+  // By remote port (all clients are on loopback), so a DATA handler can cut its connection.
+  const sockets = new Map<number, Socket>();
   const options: SMTPServerOptions = {
     secure: o.secure ?? false,
     logger: false,
@@ -101,7 +119,8 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
     },
     onMailFrom(address, _session, cb) {
       state.mailFroms.push(address.address);
-      cb();
+      const r = o.onMailFrom?.(address.address);
+      cb(r ? fail(r) : undefined);
     },
     onRcptTo(address, _session, cb) {
       state.rcpts.push(address.address);
@@ -113,9 +132,10 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const r = o.onData?.();
-        if (r) return cb(fail(r));
+        const at = Date.now();
         const raw = Buffer.concat(chunks);
+        const r = o.onData?.(raw);
+        if (r && r !== 'reset') return cb(fail(r));
         simpleParser(raw).then((parsed) => {
           state.messages.push({
             raw,
@@ -123,14 +143,34 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             secure: session.secure,
+            at,
+            answered: r !== 'reset',
           });
-          cb();
+          // No reply at all: the client cannot know whether the message was taken (RFC 1047).
+          if (r === 'reset') sockets.get(session.remotePort)?.destroy();
+          else cb();
         }, (err: Error) => cb(err));
       });
     },
   };
   const server = new SMTPServer(options);
   server.on('error', () => {});
+  server.server.on('connection', (socket: Socket) => {
+    const port = socket.remotePort ?? 0;
+    sockets.set(port, socket);
+    state.open++;
+    state.peakOpen = Math.max(state.peakOpen, state.open);
+    // Closed for counting once the client has finished its side (its FIN is read at once;
+    // 'close' only comes in a later phase of this process's event loop).
+    let counted = true;
+    const gone = () => {
+      if (counted) state.open--;
+      counted = false;
+      if (sockets.get(port) === socket) sockets.delete(port);
+    };
+    socket.once('end', gone);
+    socket.once('close', gone);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port ?? 0, '127.0.0.1', () => resolve());
@@ -142,6 +182,8 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
     get messages() { return state.messages; },
     get connections() { return state.connections; },
     get dataCount() { return state.dataCount; },
+    get open() { return state.open; },
+    get peakOpen() { return state.peakOpen; },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   } as Sink;
 }

@@ -2,8 +2,9 @@
  * The `email` output: renders a notification, resolves its recipients (configured and from
  * event fields, each checked), and offers it to the SMTP servers in order (then the MX hosts
  * of the recipient domain, when configured). A temporary failure moves on to the next server;
- * a permanent one ends the attempt. One rejected recipient does not block the others: the
- * message counts as sent to those accepted, and the rejected ones are logged and reported.
+ * a permanent one, or a connection lost after the message was sent, ends the attempt. One
+ * rejected recipient does not block the others: the message counts as sent to those
+ * accepted, and the rejected ones are logged and reported.
  */
 import { GatewayError } from '../../core/errors.js';
 import type { Notification } from '../../core/notification.js';
@@ -113,7 +114,10 @@ export function createEmailOutput(opts: EmailOutputOptions, deps: EmailOutputDep
       const { retry } = classifySmtpFailure(outcome.failure);
       trace({ step: 'failed', failure: outcome.failure, retry });
       failures.push(outcome.failure);
-      if (!retry) break;
+      // Unanswered after the message went out: this server may have it, so no other server
+      // gets a copy now; the outbox retries (recorded, backed off) and the duplicate, if
+      // any, carries the same Message-ID.
+      if (!retry || (outcome.failure.step === 'data' && outcome.failure.responseCode === undefined)) break;
     }
     if (failures.length === 0) {
       return { status: 'retry', error: new GatewayError('ERR_OUTPUT_TIMEOUT', 'attempt aborted before any server was tried', { retryable: true }) };

@@ -3,13 +3,18 @@
  * session can be checked before the next: TLS is verified before AUTH, and credentials are
  * never sent on a plaintext connection unless allowed (nodemailer alone would send AUTH in
  * clear to a server without STARTTLS). Connections are pooled per server and dropped on any
- * error. Failures come out as SmtpFailure (step, code, reply), never as thrown strings.
+ * error; a send returns only once a connection it ended is closed, so the server never sees
+ * more connections than sends in flight plus idle ones. Failures come out as SmtpFailure
+ * (step, code, reply), never as thrown strings; a failure once the message went out is step
+ * `data`, and is never resent within the attempt.
  */
+import { Readable } from 'node:stream';
 import type { SecureVersion, TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import XOAuth2 from 'nodemailer/lib/xoauth2';
 import type { Secret } from '../../core/secret.js';
 import { fromNodemailerError, type SmtpFailure, type SmtpStep } from './smtp-errors.js';
+import { createConnectionPool, retire, type Pooled } from './smtp-pool.js';
 
 export interface SmtpServer {
   readonly host: string;
@@ -63,13 +68,6 @@ export interface SmtpTransport {
 /** Builds a transport for one channel; tests inject their own. */
 export type TransportFactory = (settings: SmtpSettings) => SmtpTransport;
 
-interface Pooled {
-  readonly conn: SMTPConnection;
-  messages: number;
-  idleTimer?: NodeJS.Timeout;
-  broken: boolean;
-}
-
 class StepError extends Error {
   constructor(readonly failure: SmtpFailure) {
     super(failure.message);
@@ -93,8 +91,7 @@ function certName(c: Record<string, unknown> | undefined): string {
 }
 
 export const createSmtpTransport: TransportFactory = (settings) => {
-  const idle = new Map<string, Pooled[]>();
-  let closed = false;
+  const pool = createConnectionPool(settings);
 
   function connectionOptions(server: SmtpServer): ConstructorParameters<typeof SMTPConnection>[0] {
     const verify = settings.tls === 'required';
@@ -199,44 +196,33 @@ export const createSmtpTransport: TransportFactory = (settings) => {
       }
       return pooled;
     } catch (err) {
-      conn.close();
+      await retire(conn, 'drop');
       throw err;
     }
   }
 
-  function release(server: SmtpServer, p: Pooled): void {
-    p.messages++;
-    if (!settings.pool || closed || p.broken || p.messages >= settings.maxMessages) {
-      p.conn.quit();
-      return;
-    }
-    const key = serverName(server);
-    const list = idle.get(key) ?? [];
-    list.push(p);
-    idle.set(key, list);
-    p.idleTimer = setTimeout(() => {
-      const l = idle.get(key);
-      const i = l?.indexOf(p) ?? -1;
-      if (l && i >= 0) l.splice(i, 1);
-      p.conn.quit();
-    }, settings.idleTimeoutMs);
-    p.idleTimer.unref();
-  }
-
-  function takeIdle(server: SmtpServer): Pooled | undefined {
-    const list = idle.get(serverName(server));
-    while (list?.length) {
-      const p = list.pop()!;
-      clearTimeout(p.idleTimer);
-      if (!p.broken && !p.conn.destroyed) return p;
-      p.conn.close();
-    }
-    return undefined;
-  }
-
   async function transact(p: Pooled, name: string, envelope: { from: string; to: readonly string[] }, message: Buffer, signal: AbortSignal): Promise<SmtpSendResult> {
-    const info = await step<SMTPConnection.SentMessageInfo>(p.conn, 'envelope', name, signal, (done) =>
-      p.conn.send({ from: envelope.from, to: [...envelope.to] }, message, (err, value) => done(err, value)));
+    // Handed over as a stream so we learn when nodemailer starts writing it (the server
+    // answered DATA with 354): from then on the server may keep the message whatever follows.
+    let sending = false;
+    const body = new Readable({
+      read() {
+        sending = true;
+        this.push(message);
+        this.push(null);
+      },
+    });
+    let info: SMTPConnection.SentMessageInfo;
+    try {
+      info = await step<SMTPConnection.SentMessageInfo>(p.conn, 'envelope', name, signal, (done) =>
+        p.conn.send({ from: envelope.from, to: [...envelope.to] }, body, (err, value) => done(err, value)));
+    } catch (err) {
+      if (!sending || !(err instanceof StepError)) throw err;
+      const f = err.failure;
+      // No reply after the message went out (RFC 1047): it may be delivered already.
+      const unanswered = f.responseCode === undefined ? '; no reply after the message was sent, the server may have kept it' : '';
+      throw new StepError({ ...f, step: 'data', message: f.message + unanswered });
+    }
     const rejected = (info.rejectedErrors ?? []).map((e, i) => ({
       address: info.rejected[i] ?? '?',
       reply: (e as { response?: string }).response ?? e.message,
@@ -248,43 +234,36 @@ export const createSmtpTransport: TransportFactory = (settings) => {
   return {
     async send(server, envelope, message, signal, trace) {
       const name = serverName(server);
-      const reused = takeIdle(server);
+      const reused = await pool.take(name);
       if (reused) {
         trace?.({ step: 'connected', server: name, reused: true, ...(tlsInfo(reused.conn) ? { tls: tlsInfo(reused.conn)! } : {}) });
         try {
           const result = await transact(reused, name, envelope, message, signal);
-          release(server, reused);
+          await pool.release(name, reused);
           trace?.({ step: 'accepted', ...result });
           return { ok: true, result };
         } catch (err) {
-          reused.conn.close();
+          await retire(reused.conn, 'drop');
           const f = (err as StepError).failure;
-          // A pooled connection the server closed meanwhile: try once more on a fresh one.
-          if (!f || f.responseCode !== undefined || f.code === 'EABORT') return { ok: false, failure: f ?? fromNodemailerError(err, 'envelope', name) };
+          // A pooled connection the server closed meanwhile: try once more on a fresh one, but
+          // only while the server cannot have the message. Lost after DATA, a resend here would
+          // be a duplicate nobody counts; the outbox retries it instead (recorded, backed off).
+          if (!f || f.responseCode !== undefined || f.code === 'EABORT' || f.step === 'data') return { ok: false, failure: f ?? fromNodemailerError(err, 'envelope', name) };
         }
       }
       let p: Pooled | undefined;
       try {
         p = await open(server, signal, trace);
         const result = await transact(p, name, envelope, message, signal);
-        release(server, p);
+        await pool.release(name, p);
         trace?.({ step: 'accepted', ...result });
         return { ok: true, result };
       } catch (err) {
-        p?.conn.close();
+        if (p) await retire(p.conn, 'drop');
         if (err instanceof StepError) return { ok: false, failure: err.failure };
         return { ok: false, failure: fromNodemailerError(err, 'connect', name) };
       }
     },
-    async close() {
-      closed = true;
-      for (const list of idle.values()) {
-        for (const p of list) {
-          clearTimeout(p.idleTimer);
-          p.conn.quit();
-        }
-      }
-      idle.clear();
-    },
+    close: () => pool.close(),
   };
 };
