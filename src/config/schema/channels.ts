@@ -15,7 +15,8 @@ import { dedupSpec, digestSpec, limitSpec } from './routes.js';
  */
 const deliveryWith = (concurrency: number) => ({
   min_severity: z.enum(SEVERITIES).default('debug').meta({ description: 'Drop notifications below this severity' }),
-  max_attempts: z.number().int().min(1).default(10),
+  max_attempts: z.number().int().min(1).default(1000)
+    .meta({ description: 'Attempts before a notification is given up; with the default backoff, max_age (24h) decides first' }),
   max_age: duration.prefault('24h').meta({ description: 'Give up (dead letter) after this long' }),
   retry_initial: duration.prefault('2s'),
   retry_max: duration.prefault('10m'),
