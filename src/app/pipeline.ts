@@ -33,11 +33,14 @@ export interface PipelineDeps {
 
 export interface Pipeline {
   emit(event: GatewayEvent): boolean;
-  /** True while `emit` would accept an event (stream listeners check before each frame). */
+  /**
+   * True while a stream listener may add an event (checked before each frame): below half
+   * the capacity; the rest of the queue is kept for datagrams, which cannot be paused.
+   */
   hasRoom(): boolean;
   /**
-   * Calls `fn` once when the queue has drained to half its capacity or less (at once if it
-   * already has): how a paused TCP connection learns it may read again.
+   * Calls `fn` once when the queue has drained to a quarter of its capacity or less (at
+   * once if it already has): how a paused TCP connection learns it may read again.
    */
   onDrain(fn: () => void): void;
   /** Replaces the stages (config reload); events already queued use the new ones. */
@@ -65,7 +68,10 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   let scheduled = false;
   const waiters: (() => void)[] = [];
   let drainWaiters: (() => void)[] = [];
-  const lowWater = Math.floor(deps.capacity / 2);
+  // Stream listeners (TCP, TLS) can wait: they stop reading at half the queue, so the other
+  // half is kept for datagram bursts (UDP syslog, traps), whose senders cannot wait.
+  const streamLimit = Math.max(1, Math.ceil(deps.capacity / 2));
+  const lowWater = Math.floor(deps.capacity / 4);
   const log = deps.log.child({ component: 'pipeline' });
 
   function classify(event: GatewayEvent): Classified {
@@ -172,7 +178,7 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
       schedule();
       return true;
     },
-    hasRoom: () => queue.length - head < deps.capacity,
+    hasRoom: () => queue.length - head < streamLimit,
     onDrain(fn) {
       if (queue.length - head <= lowWater) queueMicrotask(fn);
       else drainWaiters.push(fn);
