@@ -11,14 +11,19 @@ export const CEF_HEADER = ['cefVersion', 'deviceVendor', 'deviceProduct', 'devic
 const START = /(?:^|\s)CEF: ?(\d{1,3})\|/;
 const KEY_CHAR = /[A-Za-z0-9_.[\]-]/;
 
-/** Splits header fields at unescaped pipes; returns the fields and where the rest begins. */
-function splitHeader(text: string, start: number, count: number): { fields: string[]; end: number } | undefined {
+/**
+ * Splits header fields at unescaped pipes; returns the fields and where the rest begins.
+ * `escaped`: what a backslash makes literal (CEF: `|` and `\`; LEEF: `|` only).
+ * `lastMayEnd`: the last field may run to the end of the text (LEEF without its final pipe).
+ */
+export function splitPipeHeader(text: string, start: number, count: number, escaped: string, lastMayEnd = false): { fields: string[]; end: number } | undefined {
   const fields: string[] = [];
   let cur = '';
   for (let i = start; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '\\' && (text[i + 1] === '|' || text[i + 1] === '\\')) {
-      cur += text[i + 1];
+    const next = text[i + 1];
+    if (c === '\\' && next !== undefined && escaped.includes(next)) {
+      cur += next;
       i++;
     } else if (c === '|') {
       fields.push(cur);
@@ -28,6 +33,7 @@ function splitHeader(text: string, start: number, count: number): { fields: stri
       cur += c;
     }
   }
+  if (lastMayEnd && fields.length === count - 1) return { fields: [...fields, cur], end: text.length };
   return undefined;
 }
 
@@ -62,7 +68,7 @@ export function parseCef(text: string): Record<string, string> | undefined {
   const m = START.exec(text.length > 4096 ? text.slice(0, 4096) : text);
   if (!m) return undefined;
   const headerStart = m.index + m[0].length;
-  const header = splitHeader(text, headerStart, CEF_HEADER.length - 1);
+  const header = splitPipeHeader(text, headerStart, CEF_HEADER.length - 1, '|\\');
   if (!header) return undefined;
   const sink = createFieldSink();
   sink.add('cefVersion', m[1]!);

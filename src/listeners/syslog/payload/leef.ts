@@ -4,32 +4,11 @@
  * EventID: one character, or its hex code (`x5E`, `0x5E`, `^`); TAB when absent. A `\|` in
  * the header is a literal pipe. Never throws.
  */
-import { parseCefExtension } from './cef.js';
+import { parseCefExtension, splitPipeHeader } from './cef.js';
 import { createFieldSink } from './fields.js';
 
 const START = /(?:^|\s)LEEF: ?([12]\.0)\|/;
 const HEX_DELIMITER = /^(?:0?x)([0-9A-Fa-f]{2,4})$/;
-
-function splitHeader(text: string, start: number, count: number): { fields: string[]; end: number } | undefined {
-  const fields: string[] = [];
-  let cur = '';
-  for (let i = start; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && text[i + 1] === '|') {
-      cur += '|';
-      i++;
-    } else if (c === '|') {
-      fields.push(cur);
-      cur = '';
-      if (fields.length === count) return { fields, end: i + 1 };
-    } else {
-      cur += c;
-    }
-  }
-  // A header without the trailing pipe after EventID (seen in the wild) ends the text.
-  if (fields.length === count - 1) return { fields: [...fields, cur], end: text.length };
-  return undefined;
-}
 
 /** Reads a LEEF 2.0 delimiter field; undefined when the field is not one. */
 function delimiterOf(field: string): string | undefined {
@@ -44,7 +23,8 @@ export function parseLeef(text: string): Record<string, string> | undefined {
   const m = START.exec(text.length > 4096 ? text.slice(0, 4096) : text);
   if (!m) return undefined;
   const version = m[1]!;
-  const header = splitHeader(text, m.index + m[0].length, 4);
+  // A header without the trailing pipe after EventID (seen in the wild) ends the text.
+  const header = splitPipeHeader(text, m.index + m[0].length, 4, '|', true);
   if (!header) return undefined;
   let rest = text.slice(header.end);
   let delimiter = '\t';
