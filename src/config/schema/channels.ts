@@ -10,7 +10,7 @@ import { dedupSpec, digestSpec, limitSpec } from './routes.js';
 
 /**
  * Delivery options; `concurrency` defaults by output: a log line is a local write (16 at
- * once amortizes the outbox round trips), hooks mostly wait on I/O (4), SMTP servers and
+ * once amortizes the outbox round trips), hooks mostly wait on I/O (8), SMTP servers and
  * NOC receivers expect few connections (2).
  */
 const deliveryWith = (concurrency: number) => ({
@@ -47,7 +47,7 @@ export const execChannel = z.strictObject({
     .meta({ description: 'Exit codes that mean retrying cannot help; others are retried' }),
   max_output: z.number().int().min(0).default(4096).meta({ description: 'Bytes of stdout and of stderr kept for the log and the delivery result; the rest is discarded' }),
   max_processes: z.number().int().min(0).default(64).meta({ description: "Processes the hook's process group may hold at once; more and the group is killed (0 = no limit)" }),
-  ...deliveryWith(4),
+  ...deliveryWith(8),
 });
 
 export const emailChannel = emailChannelFields(delivery);
