@@ -69,7 +69,7 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
       raw: o.raw,
     };
     metrics.snmpAccepted.inc({ listener, version: o.version, pdu: n.trap.pdu });
-    log.debug({ event: { id: event.id, host: event.host, trap: event.trap } }, 'trap accepted');
+    if (log.isLevelEnabled('debug')) log.debug({ event: { id: event.id, host: event.host, trap: event.trap } }, 'trap accepted');
     if (!ctx.emit(event)) {
       // Not acknowledged: the sender of an inform retries once the queue has room.
       metrics.dropped.inc({ listener, reason: 'queue_full' });
