@@ -44,6 +44,12 @@ export function helperExecArgv(argv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * The helper needs none of the gateway's environment (each hook gets the one its channel
+ * builds), so secrets given to the service as variables do not sit in the helpers' environ.
+ */
+const HELPER_ENV = Object.fromEntries(['PATH', 'LANG', 'TZ'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+
 const lost = (why: string): HookOutcome => ({
   status: 'retry', error: { code: 'ERR_EXEC_SPAWN', message: `the hook runner process ${why}`, retryable: true },
   log: { level: 'error', msg: `the hook runner process ${why}; the hook will be retried`, fields: {} },
@@ -56,7 +62,12 @@ function createHelper() {
   const waiting = new Map<number, (o: HookOutcome) => void>();
 
   function start(): ChildProcess {
-    const c = fork(HOST, [], { execArgv: [...helperExecArgv(process.execArgv), '--max-old-space-size=64'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const c = fork(HOST, [], {
+      execArgv: [...helperExecArgv(process.execArgv), '--max-old-space-size=64'],
+      env: HELPER_ENV,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     c.on('message', (m: RunnerReply) => {
       const resolve = waiting.get(m.id);
       waiting.delete(m.id);

@@ -26,13 +26,16 @@ const request = (command: string, o: Partial<HookRequest> = {}): HookRequest => 
 
 const never = new AbortController().signal;
 
-it('runs hooks from the helper process, not from this one', async (t) => {
+it('runs hooks from the helper process, not from this one, which holds none of our environment', async (t) => {
+  process.env.EVENTGATE_TEST_HELPER_CANARY = 'canary-7f3a';
+  t.after(() => delete process.env.EVENTGATE_TEST_HELPER_CANARY);
   const runner = createProcessRunner();
   t.after(() => runner.close());
-  const o = await runner.run(request(hook(tempDir(t), 'echo "parent=$PPID"')), never);
+  const o = await runner.run(request(hook(tempDir(t), 'echo "parent=$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c canary-7f3a; exit 0')), never);
   assert.equal(o.status, 'sent');
   const parent = Number(/parent=(\d+)/.exec(o.detail ?? '')?.[1]);
   assert.ok(parent > 0 && parent !== process.pid, `the hook's parent is the helper (${o.detail})`);
+  assert.match(o.detail ?? '', /parent=\d+\\x0a0\\x0a/, `the helper's environ has no canary (${o.detail})`);
 });
 
 it('an abort ends the hook as a timeout does', async (t) => {
