@@ -84,7 +84,7 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   }
 
   function account(c: Classified, d: Decision, events: HistoryEvent[], notifications: Notification[]): void {
-    deps.metrics.classified.inc({ category: c.classification.category });
+    deps.metrics.classified.inc({ category: c.classification.category, rule: c.classification.ruleId ?? '' });
     if (d.silencedBy !== undefined) deps.metrics.silenced.inc();
     for (const h of d.held) deps.metrics.suppressed.inc(h);
     notifications.push(...d.notifications);
@@ -125,7 +125,7 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
         const c = classify(event);
         if (c.classification.drop) {
           // A rule asked for it: intentional, so counted (not stored, not logged per event).
-          deps.metrics.classified.inc({ category: c.classification.category });
+          deps.metrics.classified.inc({ category: c.classification.category, rule: c.classification.ruleId ?? '' });
           deps.metrics.dropped.inc({ listener: event.listener, reason: 'rule' });
           deps.observe?.(c, []);
           continue;

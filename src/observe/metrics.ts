@@ -24,7 +24,8 @@ export function createMetrics() {
     connectionsRejected: counter('eventgate_syslog_connections_rejected_total', 'TCP/TLS syslog connections refused or failed, by reason', ['listener', 'reason'] as const),
     connectionsPaused: counter('eventgate_syslog_connection_pauses_total', 'Times a TCP/TLS connection stopped reading because the ingest queue was full (backpressure)', ['listener'] as const),
     connectionsOpen: new Gauge({ name: 'eventgate_syslog_connections', help: 'TCP/TLS syslog connections open', labelNames: ['listener'] as const, registers: [registry] }),
-    classified: counter('eventgate_classified_events_total', 'Events classified, by category', ['category'] as const),
+    // rule: the id of the rule that decided the category, "" when none matched (ids come from config: bounded).
+    classified: counter('eventgate_classified_events_total', 'Events classified, by category and deciding rule', ['category', 'rule'] as const),
     notificationsQueued: counter('eventgate_notifications_queued_total', 'Notifications written to the outbox', ['channel'] as const),
     notificationsSent: counter('eventgate_notifications_sent_total', 'Notifications confirmed by their output', ['channel'] as const),
     notificationsRetried: counter('eventgate_notifications_retried_total', 'Delivery attempts that will be retried', ['channel', 'code'] as const),

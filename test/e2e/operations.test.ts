@@ -66,8 +66,8 @@ http: { listen: "127.0.0.1:${httpPort}" }
   const m = metrics.body;
   assert.equal(sample(m, 'eventgate_received_messages_total{listener="udp"}'), VIRUS + OTHER);
   assert.equal(sample(m, 'eventgate_parsed_messages_total{listener="udp",format="rfc3164"}'), VIRUS + OTHER);
-  assert.equal(sample(m, 'eventgate_classified_events_total{category="virus"}'), VIRUS);
-  assert.equal(sample(m, 'eventgate_classified_events_total{category="other"}'), OTHER);
+  assert.equal(sample(m, 'eventgate_classified_events_total{category="virus",rule="generic-virus-found"}'), VIRUS, 'per category and deciding rule');
+  assert.equal(sample(m, 'eventgate_classified_events_total{category="other",rule=""}'), OTHER, 'no rule matched');
   assert.equal(sample(m, 'eventgate_notifications_queued_total{channel="broken"}'), VIRUS);
   assert.equal(sample(m, 'eventgate_delivery_latency_seconds_count{channel="console"}'), VIRUS);
   assert.ok((sample(m, 'eventgate_event_loop_delay_seconds_count') ?? 0) >= 0);
