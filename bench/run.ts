@@ -126,7 +126,10 @@ function peerFor(step: Step): string | undefined {
 
 function summariseProfile(dir: string): ReturnType<typeof hotSpots> | undefined {
   if (!existsSync(dir)) return undefined;
-  const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'));
+  // One file per thread (the store's checkpoint thread has its own): the event loop's is
+  // the one whose thread id, the field before the sequence number, is 0.
+  const files = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'));
+  const f = files.find((x) => x.split('.').at(-3) === '0') ?? files[0];
   if (!f) return undefined;
   if (opts.keep) log(`cpu profile ${join(dir, f)}`);
   return hotSpots(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, 20, root, 'onMessage');

@@ -1,7 +1,7 @@
 /**
  * The WAL syncer: commits are synced off the event loop, requests made while an fsync is in
- * flight are coalesced into one more, a missing file is reported and not thrown, and a store
- * with `synchronous: full` syncs after its commits.
+ * flight are coalesced into one more, starts are at least 5 ms apart, a missing file is
+ * reported and not thrown, and a store with `synchronous: full` syncs after its commits.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -30,6 +30,23 @@ it('coalesces requests made during an fsync into one more', async (t) => {
   sync.close();
   sync.request();
   assert.equal(sync.pending(), 0, 'closed: no more syncs');
+});
+
+it('starts fsyncs at most every 5 ms however often commits ask', async (t) => {
+  const file = join(tempDir(t), 'x-wal');
+  writeFileSync(file, 'frames');
+  const took: number[] = [];
+  const sync = createWalSync(file, { observe: (s) => took.push(s), onError: (e) => assert.fail(e) });
+  t.after(() => sync.close());
+  const started = performance.now();
+  for (let i = 0; i < 60; i++) {
+    sync.request();
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await waitFor(() => sync.pending() === 0, 'the last sync');
+  const elapsed = performance.now() - started;
+  assert.ok(took.length <= Math.ceil(elapsed / 5) + 1, `${took.length} fsyncs in ${Math.round(elapsed)} ms`);
+  assert.ok(took.length >= 2, 'the commits after the first one are synced too');
 });
 
 it('reports a WAL file that cannot be opened instead of throwing', (t) => {
