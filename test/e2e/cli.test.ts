@@ -1,7 +1,7 @@
 /**
  * The CLI as a newcomer and an operator use it: `check` on good and bad files, `classify`
  * on the shipped rules, usage errors, and reload with SIGHUP (a broken file keeps the
- * running config; a good one takes effect).
+ * running config; a good one takes effect: TEST-PLAN F10).
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';

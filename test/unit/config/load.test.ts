@@ -1,7 +1,7 @@
 /**
  * The config loader: every problem reported at once with file, line, column and key;
  * YAML hazards (duplicate keys, alias bombs, merge keys, __proto__) rejected or harmless;
- * secrets resolved and never printed.
+ * secrets resolved and never printed (TEST-PLAN B8).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';

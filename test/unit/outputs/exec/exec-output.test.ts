@@ -1,7 +1,7 @@
 /**
  * The exec output against real processes: argv byte for byte with no shell, NUL refused,
  * exit codes mapped, the process group killed at the timeout, output capped, environment
- * clean.
+ * clean (TEST-PLAN B6 at unit level).
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
