@@ -63,11 +63,17 @@ export interface RunningGateway {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
-/** Writes `yaml` as eventgate.yaml in `dir` and starts `eventgate run` on it. */
-export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS.ProcessEnv = {}): Promise<RunningGateway> {
+/**
+ * Writes `yaml` as eventgate.yaml in `dir` and starts `eventgate run` on it. `wrap` is a
+ * command that execs the rest (e.g. `setpriv ...` to drop privileges as systemd does); the
+ * child's pid is then the gateway's.
+ */
+export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS.ProcessEnv = {}, options: { wrap?: readonly string[] } = {}): Promise<RunningGateway> {
   const configPath = join(dir, 'eventgate.yaml');
   writeFileSync(configPath, yaml);
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--config', configPath], {
+  const argv = [process.execPath, '--import', 'tsx', MAIN, 'run', '--config', configPath];
+  const [command, ...args] = [...(options.wrap ?? []), ...argv] as [string, ...string[]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
