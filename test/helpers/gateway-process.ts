@@ -64,7 +64,8 @@ export interface RunningGateway {
 }
 
 /**
- * Writes `yaml` as eventgate.yaml in `dir` and starts `eventgate run` on it. `wrap` is a
+ * Writes `yaml` as eventgate.yaml in `dir` and starts `eventgate run` on it (the config's
+ * log level must be info or lower: the bound ports come from the "listening" record). `wrap` is a
  * command that execs the rest (e.g. `setpriv ...` to drop privileges as systemd does); the
  * child's pid is then the gateway's.
  */
@@ -97,14 +98,21 @@ export async function startGatewayProcess(dir: string, yaml: string, env: NodeJS
   const withTail = <T>(p: Promise<T>) => p.catch((err: Error) => {
     throw new Error(`${err.message}\n${tail()}`);
   });
-  const listening = await waitFor(
-    () => {
-      if (exited !== undefined) throw new Error(`eventgate exited with ${exited}: ${stderr.join('\n')} ${lines.join('\n')}`);
-      return records().find((r) => r.msg === 'listening');
-    },
-    'the gateway to listen',
-    30_000,
-  );
+  let listening: Record<string, unknown>;
+  try {
+    listening = await waitFor(
+      () => {
+        if (exited !== undefined) throw new Error(`eventgate exited with ${exited}: ${stderr.join('\n')} ${lines.join('\n')}`);
+        return records().find((r) => r.msg === 'listening');
+      },
+      'the gateway to listen',
+      30_000,
+    );
+  } catch (err) {
+    // A gateway that never listened must not outlive the test (it would hold the runner).
+    if (exited === undefined) child.kill('SIGKILL');
+    throw err;
+  }
   const addresses = listening.addresses as Record<string, { port: number }[]>;
   return {
     child,
