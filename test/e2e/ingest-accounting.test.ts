@@ -15,7 +15,7 @@ import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gatew
 import { freePort, httpGet } from '../helpers/http.js';
 import { count, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
-import { udpDrops } from '../helpers/udp-drops.js';
+import { udpDrops } from '../../bench/lib/proc.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SECONDS = 10;
