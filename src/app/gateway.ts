@@ -111,14 +111,6 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     engine,
   });
 
-  /** The outputs of the current deliverer: closed when it is replaced or stopped. */
-  let outputs: Channel['output'][] = [];
-  const closeOutputs = async (list: readonly Channel['output'][]) => {
-    for (const r of await Promise.allSettled(list.map((o) => o.close()))) {
-      if (r.status === 'rejected') log.warn({ err: r.reason }, 'closing an output failed');
-    }
-  };
-
   const buildDeliverer = (p: GatewayPlan): Deliverer => {
     const channels = new Map<string, Channel>();
     for (const [id, cp] of p.channels) {
@@ -127,7 +119,6 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
         hookRunner,
       }));
     }
-    outputs = [...channels.values()].map((c) => c.output);
     return createDeliverer(channels, {
       outbox, clock, timers, log, metrics, newId,
       onSettled(channel, n, outcome, error) {
@@ -255,10 +246,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       engine = engineFor(next, engine.exportState());
       pipeline.swap(stagesFor(next));
       const old = deliverer;
-      const oldOutputs = outputs;
       await old.stop(5000);
-      // Pooled SMTP connections and SNMP sockets of the old channels end here.
-      await closeOutputs(oldOutputs);
       plan = next;
       deliverer = buildDeliverer(next);
       deliverer.wake();
@@ -286,7 +274,6 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
       if (ticker !== undefined) timers.clearTimeout(ticker);
       if (retention !== undefined) timers.clearTimeout(retention);
       await deliverer.stop(Math.max(0, deadline - clock.monotonic()));
-      await closeOutputs(outputs);
       await hookRunner.close();
       const pending = outbox.depth();
       await store.close();

@@ -40,7 +40,7 @@ export interface DelivererDeps {
 export interface Deliverer {
   /** Looks for due work on a channel (all channels when omitted). */
   wake(channel?: string): void;
-  /** Stops taking work; waits up to `graceMs` for attempts in flight, then aborts them. */
+  /** Stops taking work; waits up to `graceMs` for attempts in flight, then aborts them and closes the outputs. */
   stop(graceMs: number): Promise<void>;
   /** Attempts currently in flight. */
   inFlight(): number;
@@ -198,11 +198,16 @@ export function createDeliverer(channels: ReadonlyMap<string, Channel>, deps: De
       stopping = true;
       outbox.setSettledListener(undefined);
       for (const s of states.values()) if (s.timer !== undefined) timers.clearTimeout(s.timer);
-      if (totalInFlight() === 0) return;
-      for (const s of states.values()) for (const c of s.controllers) c.abort(new GatewayError('ERR_OUTPUT_TIMEOUT', 'shutting down'));
-      // Aborted attempts settle on their own (a killed hook is retried after the next start).
-      const settleBy = clock.monotonic() + 1000;
-      while (totalInFlight() > 0 && clock.monotonic() < settleBy) await new Promise((r) => setTimeout(r, 20));
+      if (totalInFlight() > 0) {
+        for (const s of states.values()) for (const c of s.controllers) c.abort(new GatewayError('ERR_OUTPUT_TIMEOUT', 'shutting down'));
+        // Aborted attempts settle on their own (a killed hook is retried after the next start).
+        const settleBy = clock.monotonic() + 1000;
+        while (totalInFlight() > 0 && clock.monotonic() < settleBy) await new Promise((r) => setTimeout(r, 20));
+      }
+      // Pooled SMTP connections and SNMP sockets end with their deliverer (a reload builds new ones).
+      for (const r of await Promise.allSettled([...channels.values()].map((c) => c.output.close()))) {
+        if (r.status === 'rejected') log.warn({ err: r.reason }, 'closing an output failed');
+      }
     },
   };
 }

@@ -124,13 +124,12 @@ function createHelper() {
 
 /** An idle helper does not keep this process alive; one running hooks does. */
 function hold(c: ChildProcess, on: boolean): void {
-  const channel = (c as unknown as { channel?: { ref(): void; unref(): void } }).channel;
   if (on) {
     c.ref();
-    channel?.ref();
+    c.channel?.ref();
   } else {
     c.unref();
-    channel?.unref();
+    c.channel?.unref();
   }
 }
 
