@@ -3,7 +3,8 @@
  * global default). Labels are bounded: listener, channel, rule and category ids come from
  * config, reasons and formats from fixed lists; never a host or message text.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry } from 'prom-client';
+import { FastCounter } from './fast-counter.js';
 
 /** Queued → confirmed, in seconds: from sub-second hooks to hours of SMTP outage. */
 const LATENCY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600];
@@ -11,7 +12,7 @@ const LATENCY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
 export function createMetrics() {
   const registry = new Registry();
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-    new Counter<L>({ name, help, labelNames, registers: [registry] });
+    new FastCounter<L>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
     received: counter('eventgate_received_messages_total', 'Messages received by a listener', ['listener'] as const),
