@@ -2,12 +2,15 @@
  * The SQLite outbox (see outbox.ts for the guarantee and record format). Leases live in
  * memory only; settling is written behind in one transaction per event-loop turn, and a
  * failed write is kept and retried. Depth per channel is counted in memory (recounted when
- * another process, the CLI, changed the file) so the deliverer never scans the table.
+ * another process, the CLI, changed the file) so the deliverer never scans the table. While
+ * every leasable record of a channel is one this process just committed (the steady state),
+ * leases come from memory (fresh-records.ts) with no query and no JSON parse.
  */
 import type { Timers } from '../core/clock.js';
 import type { Notification } from '../core/notification.js';
 import { severityRank } from '../core/severity.js';
 import { isWriteFailure, type Db } from './database.js';
+import { createFreshRecords } from './fresh-records.js';
 import type { HistoryWriter } from './history.js';
 import type { DeliveryError, Outbox, OutboxRecord } from './outbox.js';
 
@@ -49,6 +52,8 @@ export interface SqliteOutboxDeps {
 }
 
 const RETRY_FLUSH_MS = 1000;
+/** Records kept in memory for leasing without a query; beyond, a channel is read from SQLite. */
+const FRESH_MAX = 4096;
 
 export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
   const { db, history, timers } = deps;
@@ -66,8 +71,16 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
   };
   const depths = new Map<string, number>();
   let txDelta = new Map<string, number>();
-  /** Records in flight or settled-but-unwritten, by id → channel. */
+  /** Records in flight or settled-but-unwritten, by id → channel; and how many per channel. */
   const busy = new Map<string, string>();
+  const busyCount = new Map<string, number>();
+  /** Leased and not yet settled: ids, and how many per channel. */
+  const flying = new Set<string>();
+  const inFlight = new Map<string, number>();
+  const fresh = createFreshRecords(FRESH_MAX);
+  /** Records the open transaction inserted (cached once it commits), and channels it dropped from. */
+  let txInserted: { n: Notification; at: number }[] = [];
+  let txDroppedFrom = new Set<string>();
   const attemptOf = new Map<string, number>();
   let ops: Op[] = [];
   let flushScheduled = false;
@@ -75,13 +88,28 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
   let listener: ((channels: readonly string[]) => void) | undefined;
 
   const bump = (m: Map<string, number>, ch: string, d: number) => m.set(ch, (m.get(ch) ?? 0) + d);
-  const busyIn = (channel: string) => {
-    let n = 0;
-    for (const ch of busy.values()) if (ch === channel) n++;
-    return n;
-  };
+  const busyIn = (channel: string) => busyCount.get(channel) ?? 0;
+  /**
+   * Pending records of the channel that are not in the fresh cache (retries, records from
+   * before a restart or from the CLI). While there are none, leasing needs no query.
+   */
+  const uncached = (channel: string) => (depths.get(channel) ?? 0) - fresh.size(channel) - (inFlight.get(channel) ?? 0);
+  function release(id: string): void {
+    const channel = busy.get(id);
+    if (channel === undefined) return;
+    busy.delete(id);
+    bump(busyCount, channel, -1);
+    attemptOf.delete(id);
+  }
+  /** The record `id` was settled (ack, retry, bury): no longer in flight. */
+  function settled(id: string): string | undefined {
+    const channel = busy.get(id);
+    if (channel !== undefined && flying.delete(id)) bump(inFlight, channel, -1);
+    return channel;
+  }
 
   function refresh(): void {
+    fresh.forget();
     depths.clear();
     for (const r of st.counts.all() as { channel: string; n: number }[]) depths.set(r.channel, r.n);
     // Settled-but-unwritten acks and burials are already gone logically.
@@ -133,10 +161,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       return false;
     }
     ops = ops.slice(batch.length);
-    for (const op of batch) {
-      busy.delete(op.id);
-      attemptOf.delete(op.id);
-    }
+    for (const op of batch) release(op.id);
     deps.onWrite(undefined);
     if (listener) {
       const touched = new Set<string>();
@@ -147,6 +172,14 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       if (touched.size) listener([...touched]);
     }
     return true;
+  }
+
+  function take(id: string, channel: string, attempts: number): void {
+    busy.set(id, channel);
+    bump(busyCount, channel, 1);
+    flying.add(id);
+    bump(inFlight, channel, 1);
+    attemptOf.set(id, attempts);
   }
 
   function push(op: Op): void {
@@ -163,7 +196,10 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     durable: true,
     insert(ns, now) {
       for (const n of ns) {
-        if (st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, now, JSON.stringify(n)).changes) bump(txDelta, n.channel, 1);
+        if (st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, now, JSON.stringify(n)).changes) {
+          bump(txDelta, n.channel, 1);
+          txInserted.push({ n, at: now });
+        }
       }
     },
     enforceBound(max, now) {
@@ -180,13 +216,21 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
         st.delete.run(r.id);
         history.attempt({ at: now, notificationId: r.id, channel: r.channel, attempt: 0, outcome: 'dropped', code: 'ERR_OUTBOX_FULL', message: `outbox bound ${max} reached` });
         bump(txDelta, r.channel, -1);
+        txDroppedFrom.add(r.channel);
         out.push(r);
       }
       return out;
     },
     settleCounts(committed) {
-      if (committed) for (const [ch, d] of txDelta) bump(depths, ch, d);
+      if (committed) {
+        for (const [ch, d] of txDelta) bump(depths, ch, d);
+        // A dropped record may be a cached one: those channels are read from SQLite again.
+        for (const ch of txDroppedFrom) fresh.forget(ch);
+        for (const r of txInserted) if (!txDroppedFrom.has(r.n.channel)) fresh.add(r.n, r.at);
+      }
       txDelta = new Map();
+      txInserted = [];
+      txDroppedFrom = new Set();
     },
     flush,
     announce(channels) {
@@ -197,9 +241,19 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     refresh,
     lease(channel, now, limit) {
       if (limit <= 0) return [];
+      const fromMemory = uncached(channel) <= 0;
+      if (fromMemory && (fresh.firstDue(channel) ?? Infinity) > now) return [];
       // Settled records are written before more go out, so at most `concurrency` records
       // are ever sent-but-unrecorded: the duplicates a crash can cause stay that few.
       if (ops.length && retryTimer === undefined) flush();
+      if (fromMemory) {
+        return fresh.take(channel, now, limit).map(({ n, at }) => {
+          take(n.id, channel, 1);
+          return { notification: n, attempts: 1, nextAttemptAt: at };
+        });
+      }
+      // Other records may be due: the query sees every record, cached ones included.
+      fresh.forget(channel);
       const rows = st.due.all(channel, now, limit + busyIn(channel)) as Record<string, unknown>[];
       const out: OutboxRecord[] = [];
       for (const r of rows) {
@@ -207,8 +261,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
         const id = r.id as string;
         if (busy.has(id)) continue;
         const attempts = (r.attempts as number) + 1;
-        busy.set(id, channel);
-        attemptOf.set(id, attempts);
+        take(id, channel, attempts);
         const code = r.last_error_code as string | null;
         out.push({
           notification: JSON.parse(r.body as string) as Notification,
@@ -220,18 +273,18 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       return out;
     },
     ack(id) {
-      const channel = busy.get(id);
+      const channel = settled(id);
       if (channel === undefined) return;
       bump(depths, channel, -1);
       push({ kind: 'ack', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now() });
     },
     retry(id, next, error) {
-      const channel = busy.get(id);
+      const channel = settled(id);
       if (channel === undefined) return;
       push({ kind: 'retry', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now(), next, error });
     },
     bury(id, error, followUp) {
-      const channel = busy.get(id);
+      const channel = settled(id);
       if (channel === undefined) return;
       bump(depths, channel, -1);
       if (followUp) bump(depths, followUp.channel, 1);
@@ -244,6 +297,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       return n;
     },
     nextDue(channel) {
+      if (uncached(channel) <= 0) return fresh.firstDue(channel);
       if ((depths.get(channel) ?? 0) <= 0 && busyIn(channel) === 0) return undefined;
       const rows = st.next.all(channel, busyIn(channel) + 1) as { id: string; next_attempt_at: number }[];
       return rows.find((r) => !busy.has(r.id))?.next_attempt_at;
