@@ -130,19 +130,22 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
 
   const writeBatches = db.transaction((batches: readonly CommitBatch[]) => {
     const now = clock.now();
+    // Delivery results waiting to be written ride along: one transaction instead of two.
+    const settled = outbox.writeSettled();
     for (const b of batches) {
       for (const e of b.events) history.event(e);
       outbox.insert(b.notifications, now);
       state.apply(b.state);
     }
-    return outbox.enforceBound(opts.maxOutbox, now);
+    return { settled, dropped: outbox.enforceBound(opts.maxOutbox, now) };
   });
 
   function tryWrite(): boolean {
     if (pending.length === 0) return true;
     let dropped: Dropped[];
+    let settled: number;
     try {
-      dropped = writeBatches(pending);
+      ({ dropped, settled } = writeBatches(pending));
     } catch (err) {
       outbox.settleCounts(false);
       if (!isWriteFailure(err)) throw err;
@@ -152,6 +155,7 @@ export function openStore(opts: StoreOptions, deps: StoreDeps): Store {
       return false;
     }
     outbox.settleCounts(true);
+    outbox.settledWritten(settled);
     const written = pending;
     pending = [];
     onWrite(undefined, 'commit');

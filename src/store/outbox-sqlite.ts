@@ -1,7 +1,7 @@
 /**
  * The SQLite outbox (see outbox.ts for the guarantee and record format). Leases live in
- * memory only; settling is written behind in one transaction per event-loop turn, and a
- * failed write is kept and retried. Depth per channel is counted in memory (recounted when
+ * memory only; settling is written behind (with the pipeline's next commit, or on its own
+ * within 5 ms), and a failed write is kept and retried. Depth per channel is counted in memory (recounted when
  * another process, the CLI, changed the file) so the deliverer never scans the table. While
  * every leasable record of a channel is one this process just committed (the steady state),
  * leases come from memory (fresh-records.ts) with no query and no JSON parse.
@@ -34,6 +34,10 @@ export interface SqliteOutbox extends Outbox {
   settleCounts(committed: boolean): void;
   /** Writes the settled records now; false when the write failed (kept for later). */
   flush(): boolean;
+  /** Inside the caller's transaction: writes the settled records; returns how many, for `settledWritten`. */
+  writeSettled(): number;
+  /** After that transaction committed. */
+  settledWritten(count: number): void;
   /** Settled records not yet written. */
   unwritten(): number;
   /** Recounts depths after another process changed the file. */
@@ -52,6 +56,7 @@ export interface SqliteOutboxDeps {
 }
 
 const RETRY_FLUSH_MS = 1000;
+const SETTLE_WRITE_MS = 5;
 /** Records kept in memory for leasing without a query; beyond, a channel is read from SQLite. */
 const FRESH_MAX = 4096;
 
@@ -83,7 +88,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
   let txDroppedFrom = new Set<string>();
   const attemptOf = new Map<string, number>();
   let ops: Op[] = [];
-  let flushScheduled = false;
+  let flushTimer: unknown;
   let retryTimer: unknown;
   let listener: ((channels: readonly string[]) => void) | undefined;
 
@@ -116,7 +121,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     for (const op of ops) if (op.kind !== 'retry') bump(depths, op.channel, -1);
   }
 
-  const writeOps = db.transaction((batch: Op[]) => {
+  function writeOpsBody(batch: readonly Op[]): void {
     for (const op of batch) {
       const base = { at: op.at, notificationId: op.id, channel: op.channel, attempt: op.attempt };
       if (op.kind === 'ack') {
@@ -129,26 +134,18 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
         st.bury.run(op.at, op.error.code, op.error.message, op.id);
         st.delete.run(op.id);
         history.attempt({ ...base, outcome: 'dead', code: op.error.code, message: op.error.message });
-        if (op.followUp) insertRows([op.followUp], op.at);
+        if (op.followUp) st.insert.run(op.followUp.id, op.followUp.channel, severityRank(op.followUp.severity), op.followUp.createdAt, op.at, JSON.stringify(op.followUp));
       }
     }
-  });
-
-  function insertRows(ns: readonly Notification[], now: number): number {
-    let added = 0;
-    for (const n of ns) {
-      const r = st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, now, JSON.stringify(n));
-      added += r.changes;
-    }
-    return added;
   }
+  const writeOps = db.transaction(writeOpsBody);
 
   function flush(): boolean {
-    flushScheduled = false;
+    if (flushTimer !== undefined) timers.clearTimeout(flushTimer);
+    flushTimer = undefined;
     if (ops.length === 0) return true;
-    const batch = ops;
     try {
-      writeOps(batch);
+      writeOps(ops);
     } catch (err) {
       if (!isWriteFailure(err)) throw err;
       deps.onWrite(err);
@@ -160,7 +157,15 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       }
       return false;
     }
-    ops = ops.slice(batch.length);
+    written(ops.length);
+    return true;
+  }
+
+  /** The first `count` settled records are in the database: release them, tell the listener. */
+  function written(count: number): void {
+    if (count === 0) return;
+    const batch = ops.slice(0, count);
+    ops = ops.slice(count);
     for (const op of batch) release(op.id);
     deps.onWrite(undefined);
     if (listener) {
@@ -171,7 +176,6 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       }
       if (touched.size) listener([...touched]);
     }
-    return true;
   }
 
   function take(id: string, channel: string, attempts: number): void {
@@ -184,10 +188,9 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
 
   function push(op: Op): void {
     ops.push(op);
-    if (!flushScheduled && retryTimer === undefined) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
+    // Written with the pipeline's next commit when one comes within SETTLE_WRITE_MS (one
+    // transaction instead of two), else on its own; always before the next lease.
+    if (flushTimer === undefined && retryTimer === undefined) flushTimer = timers.setTimeout(flush, SETTLE_WRITE_MS);
   }
 
   refresh();
@@ -233,6 +236,11 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       txDroppedFrom = new Set();
     },
     flush,
+    writeSettled() {
+      writeOpsBody(ops);
+      return ops.length;
+    },
+    settledWritten: written,
     announce(channels) {
       const list = [...new Set(channels)];
       if (listener && list.length) listener(list);
@@ -310,6 +318,8 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     },
     close() {
       if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
+      if (flushTimer !== undefined) timers.clearTimeout(flushTimer);
+      flushTimer = undefined;
       retryTimer = undefined;
       flush();
     },

@@ -16,7 +16,7 @@
  * severity rank (0 debug .. 4 critical), created_at, next_attempt_at (ms since the epoch,
  * wall clock, so schedules survive a restart), attempts (finished attempts), last error code
  * and message, body (the Notification as JSON). Settling (`ack`, `retry`, `bury`) is written
- * behind, batched per event-loop turn, and always before the next lease, so at most the
+ * behind: with the pipeline's next commit or within 5 ms, and always before the next lease, so at most the
  * channel's concurrency is ever sent but not yet recorded (the crash-duplicate window).
  * Until it is written the record stays leased, so one process never sends it twice. A
  * failed write (disk full) is kept and retried.

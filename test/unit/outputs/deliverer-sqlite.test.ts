@@ -76,10 +76,11 @@ describe('deliverer', () => {
   it('buries a permanent failure and tells the dead-letter channel once', async (t) => {
     const a = scripted('a', [permanent()]);
     const b = scripted('b', [permanent()]);
-    const { store, d, enqueue, metrics } = setup(t, { a: { output: a, policy, deadLetterChannel: 'b' }, b: { output: b, policy, deadLetterChannel: 'a' } });
+    const { time, store, d, enqueue, metrics } = setup(t, { a: { output: a, policy, deadLetterChannel: 'b' }, b: { output: b, policy, deadLetterChannel: 'a' } });
     enqueue(note('N1'));
     d.wake();
     await turn(6);
+    await time.advance(5); // settled records are written within 5 ms
     assert.equal(b.seen.length, 1);
     assert.equal(b.seen[0]!.kind, 'failed');
     assert.match(b.seen[0]!.title, /Delivery to channel a given up \(ERR_EXEC_SPAWN\): t-N1/);

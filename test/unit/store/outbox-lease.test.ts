@@ -86,5 +86,5 @@ it('leases agree with a model of the outbox', async (t) => {
     } finally {
       await store.close();
     }
-  }), { numRuns: 150 });
+  }), { numRuns: 100 });
 });

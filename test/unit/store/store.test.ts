@@ -47,7 +47,7 @@ describe('store', () => {
     assert.deepEqual(s.outbox.lease('a', T0, 10), [], 'leased records are not handed out twice');
     s.outbox.ack(n1!.id);
     s.outbox.retry(n2!.id, T0 + 5000, { code: 'ERR_EXEC_EXIT', message: 'exit 1' });
-    await tick();
+    await time.advance(5);
     assert.equal(s.outbox.depth('a'), 1);
     assert.deepEqual(s.outbox.lease('a', T0 + 4999, 10), [], 'not due yet');
     assert.equal(s.outbox.nextDue('a'), T0 + 5000);
@@ -55,7 +55,7 @@ describe('store', () => {
     assert.equal(again[0]?.attempts, 2);
     assert.deepEqual(again[0]?.lastError, { code: 'ERR_EXEC_EXIT', message: 'exit 1' });
     s.outbox.bury(n2!.id, { code: 'ERR_EXEC_EXIT', message: 'exit 1' }, note({ channel: 'b' }));
-    await tick();
+    await time.advance(5);
     assert.deepEqual([s.outbox.depth('a'), s.outbox.depth('b')], [0, 2], 'the follow-up is queued with the burial');
     assert.deepEqual(queryAttempts(s.db, n1!.id).map((a) => a.outcome), ['sent']);
     assert.deepEqual(queryAttempts(s.db, n2!.id).map((a) => [a.outcome, a.attempt]), [['retry', 1], ['dead', 2]]);
@@ -159,7 +159,7 @@ describe('store', () => {
     s.commit({ events: [], notifications: [x, y], state: [] });
     s.outbox.lease('a', T0, 1);
     s.outbox.bury(x.id, { code: 'ERR_EXEC_EXIT', message: 'no' });
-    await tick();
+    await time.advance(5);
     assert.equal(listOutbox(s.db, { dead: true }, 10).total, 1);
     assert.deepEqual(retryOutbox(s.db, {}, T0 + 1000), { revived: 1, rescheduled: 0 });
     assert.ok(s.changedExternally() === false, 'own connection: data_version is per other connection');
