@@ -7,7 +7,7 @@
  * finish, and closes the store. What is still queued is delivered after the next start.
  */
 import type { Writable } from 'node:stream';
-import { systemClock, systemTimers, type Clock, type Timers } from '../core/clock.js';
+import { createSteadyClock, systemClock, systemTimers, type Clock, type Timers } from '../core/clock.js';
 import { createUlidFactory } from '../core/ids.js';
 import type { Classified } from '../core/classification.js';
 import type { Notification } from '../core/notification.js';
@@ -65,11 +65,15 @@ export interface Gateway {
 }
 
 const TICK_MS = 1000;
+/** A wall-clock jump this large between two ticks is a step, not timer jitter or slewing. */
+const CLOCK_STEP_MS = 2000;
 const RETENTION_EVERY_MS = 3_600_000;
 const RETENTION_FIRST_MS = 10_000;
 
 export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gateway {
-  const clock = deps.clock ?? systemClock;
+  // Every time the gateway keeps (outbox schedules above all) is in this clock: a wall-clock
+  // step reaches it at the next tick, where the outbox's schedules are moved by the step.
+  const clock = createSteadyClock(deps.clock ?? systemClock, CLOCK_STEP_MS);
   const timers = deps.timers ?? systemTimers;
   const log = deps.log;
   const metrics = createMetrics();
@@ -144,10 +148,20 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     ...(deps.observe ? { observe: deps.observe } : {}),
   });
 
-  /** Once a second: time-based policy, and changes the CLI made to the store. */
+  /** Once a second: clock steps, time-based policy, and changes the CLI made to the store. */
   function onTick(): void {
     ticker = undefined;
     if (stopped) return;
+    const step = clock.resync();
+    if (step !== 0) {
+      try {
+        outbox.shiftSchedules(step);
+        log.warn({ stepMs: step }, 'the wall clock stepped; delivery schedules moved with it');
+      } catch (err) {
+        log.error({ code: 'ERR_STORE_WRITE', err, stepMs: step }, 'the wall clock stepped; moving delivery schedules failed');
+      }
+      deliverer.wake();
+    }
     pipeline.tick();
     if (store.changedExternally()) {
       engine.setSilences([...plan.silences, ...compileStoredSilences(store.silences(), log)]);

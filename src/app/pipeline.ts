@@ -54,12 +54,16 @@ export interface Pipeline {
 
 const BATCH = 1024;
 /**
- * Group commit: a batch is committed at most every COMMIT_EVERY_MS while the queue holds
- * less than a full batch, so a steady stream is written in a few large transactions (one
- * fsync each) instead of one per event-loop turn. Events wait in memory either way, so this
- * changes no delivery guarantee; it adds at most this much to receive → outbox latency.
+ * Group commit: while the queue holds less than a full batch, a batch is committed at most
+ * every COMMIT_EVERY_MS, or every twice the time the previous batch took to process (at
+ * most MAX_COMMIT_EVERY_MS): a light stream waits at most 5 ms, a heavy one is written in
+ * fewer, larger transactions, which cost less per event (each commit rewrites the pages it
+ * touched and wakes delivery), so the loop keeps up where it would otherwise drop. Events
+ * wait in memory either way, so this changes no delivery guarantee, only receive → outbox
+ * latency.
  */
 const COMMIT_EVERY_MS = 5;
+const MAX_COMMIT_EVERY_MS = 20;
 
 export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   let stages = initial;
@@ -107,6 +111,7 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   }
 
   let lastRun = -Infinity;
+  let lastRunMs = 0;
 
   function run(): void {
     scheduled = false;
@@ -141,6 +146,7 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
     // After the batch is committed (outbox written), so this is receive → durable.
     const done = deps.clock.now();
     for (const t of receivedAt) deps.metrics.ingestLatency.observe((done - t) / 1000);
+    lastRunMs = performance.now() - lastRun;
     if (head >= queue.length) {
       queue = [];
       head = 0;
@@ -166,7 +172,8 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   function schedule(): void {
     if (scheduled) return;
     scheduled = true;
-    const wait = COMMIT_EVERY_MS - (performance.now() - lastRun);
+    const every = Math.min(MAX_COMMIT_EVERY_MS, Math.max(COMMIT_EVERY_MS, 2 * lastRunMs));
+    const wait = every - (performance.now() - lastRun);
     if (wait > 0 && queue.length - head < BATCH) setTimeout(run, wait);
     else setImmediate(run);
   }

@@ -44,6 +44,11 @@ export interface SqliteOutbox extends Outbox {
   refresh(): void;
   /** Tells the settled listener that these channels have new records due. */
   announce(channels: Iterable<string>): void;
+  /**
+   * The wall clock stepped by `deltaMs`: every schedule moves with it, so a step back does
+   * not stall retries for its length and a step forward does not make them all due at once.
+   */
+  shiftSchedules(deltaMs: number): void;
 }
 
 export interface SqliteOutboxDeps {
@@ -67,6 +72,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       VALUES (?, ?, ?, ?, ?, 0, ?)`),
     due: db.prepare('SELECT id, attempts, next_attempt_at, last_error_code, last_error_message, body FROM outbox WHERE channel = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?'),
     next: db.prepare('SELECT id, next_attempt_at FROM outbox WHERE channel = ? ORDER BY next_attempt_at, id LIMIT ?'),
+    shift: db.prepare('UPDATE outbox SET next_attempt_at = next_attempt_at + ?'),
     counts: db.prepare('SELECT channel, COUNT(*) AS n FROM outbox GROUP BY channel'),
     victims: db.prepare('SELECT id, channel, severity FROM outbox ORDER BY severity, created_at, id LIMIT ?'),
     delete: db.prepare('DELETE FROM outbox WHERE id = ?'),
@@ -241,6 +247,17 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       return ops.length;
     },
     settledWritten: written,
+    shiftSchedules(deltaMs) {
+      // Settled records first: a retry scheduled before the step moves with the others.
+      const count = db.transaction(() => {
+        writeOpsBody(ops);
+        st.shift.run(Math.round(deltaMs));
+        return ops.length;
+      })();
+      written(count);
+      // Cached records are due at their old time; the query reads the shifted one.
+      fresh.forget();
+    },
     announce(channels) {
       const list = [...new Set(channels)];
       if (listener && list.length) listener(list);

@@ -65,6 +65,26 @@ describe('store', () => {
     assert.deepEqual(stored?.notifications, [n1!.id]);
   });
 
+  it('moves every schedule with a wall-clock step, settled-but-unwritten retries included', async (t) => {
+    const time = createFakeTime(T0);
+    const s = open(t, tempDir(t), time);
+    const [due, retried] = [note(), note()];
+    s.commit({ events: [], notifications: [due, retried], state: [] });
+    s.outbox.lease('a', T0, 1);
+    assert.equal(s.outbox.lease('a', T0, 1)[0]?.notification.id, retried.id);
+    s.outbox.retry(retried.id, T0 + 5000, { code: 'ERR_EXEC_EXIT', message: 'exit 1' });
+    s.outbox.retry(due.id, T0 + 5000, { code: 'ERR_EXEC_EXIT', message: 'exit 1' });
+    const fresh = note();
+    s.commit({ events: [], notifications: [fresh], state: [] });
+    // Back an hour: what was due stays due, a retry 5 s ahead is still 5 s ahead.
+    s.outbox.shiftSchedules(-3_600_000);
+    const back = T0 - 3_600_000;
+    assert.deepEqual(s.outbox.lease('a', back, 10).map((r) => r.notification.id), [fresh.id], 'the new record is due at once, not in an hour');
+    assert.equal(s.outbox.nextDue('a'), back + 5000);
+    assert.equal(s.outbox.lease('a', back + 4999, 10).length, 0, 'retries keep their backoff');
+    assert.equal(s.outbox.lease('a', back + 5000, 10).length, 2);
+  });
+
   it('keeps the bound by dropping the lowest severity, oldest first, never a record in flight', (t) => {
     const time = createFakeTime(T0);
     const s = open(t, tempDir(t), time, 10);
