@@ -1,16 +1,18 @@
 /**
  * The SQLite outbox (see outbox.ts for the guarantee and record format). Leases live in
- * memory only; settling is written behind (with the pipeline's next commit, or on its own
- * within 5 ms), and a failed write is kept and retried. Depth per channel is counted in memory (recounted when
- * another process, the CLI, changed the file) so the deliverer never scans the table. While
- * every leasable record of a channel is one this process just committed (the steady state),
- * leases come from memory (fresh-records.ts) with no query and no JSON parse.
+ * memory only (leases.ts); settling is written behind (with the pipeline's next commit, or
+ * on its own within 5 ms), and a failed write is kept and retried. Depth per channel is
+ * counted in memory (recounted when another process, the CLI, changed the file) so the
+ * deliverer never scans the table. While every leasable record of a channel is one this
+ * process just committed (the steady state), leases come from memory (fresh-records.ts)
+ * with no query and no JSON parse.
  */
 import type { Timers } from '../core/clock.js';
 import type { Notification } from '../core/notification.js';
 import { severityRank } from '../core/severity.js';
 import { isWriteFailure, type Db } from './database.js';
 import { createFreshRecords } from './fresh-records.js';
+import { createLeases } from './leases.js';
 import type { HistoryWriter } from './history.js';
 import type { DeliveryError, Outbox, OutboxRecord } from './outbox.js';
 
@@ -82,42 +84,22 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
   };
   const depths = new Map<string, number>();
   let txDelta = new Map<string, number>();
-  /** Records in flight or settled-but-unwritten, by id → channel; and how many per channel. */
-  const busy = new Map<string, string>();
-  const busyCount = new Map<string, number>();
-  /** Leased and not yet settled: ids, and how many per channel. */
-  const flying = new Set<string>();
-  const inFlight = new Map<string, number>();
+  const leases = createLeases();
   const fresh = createFreshRecords(FRESH_MAX);
   /** Records the open transaction inserted (cached once it commits), and channels it dropped from. */
   let txInserted: { n: Notification; at: number }[] = [];
   let txDroppedFrom = new Set<string>();
-  const attemptOf = new Map<string, number>();
   let ops: Op[] = [];
   let flushTimer: unknown;
   let retryTimer: unknown;
   let listener: ((channels: readonly string[]) => void) | undefined;
 
   const bump = (m: Map<string, number>, ch: string, d: number) => m.set(ch, (m.get(ch) ?? 0) + d);
-  const busyIn = (channel: string) => busyCount.get(channel) ?? 0;
   /**
    * Pending records of the channel that are not in the fresh cache (retries, records from
    * before a restart or from the CLI). While there are none, leasing needs no query.
    */
-  const uncached = (channel: string) => (depths.get(channel) ?? 0) - fresh.size(channel) - (inFlight.get(channel) ?? 0);
-  function release(id: string): void {
-    const channel = busy.get(id);
-    if (channel === undefined) return;
-    busy.delete(id);
-    bump(busyCount, channel, -1);
-    attemptOf.delete(id);
-  }
-  /** The record `id` was settled (ack, retry, bury): no longer in flight. */
-  function settled(id: string): string | undefined {
-    const channel = busy.get(id);
-    if (channel !== undefined && flying.delete(id)) bump(inFlight, channel, -1);
-    return channel;
-  }
+  const uncached = (channel: string) => (depths.get(channel) ?? 0) - fresh.size(channel) - leases.inFlightIn(channel);
 
   function refresh(): void {
     fresh.forget();
@@ -172,7 +154,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     if (count === 0) return;
     const batch = ops.slice(0, count);
     ops = ops.slice(count);
-    for (const op of batch) release(op.id);
+    for (const op of batch) leases.release(op.id);
     deps.onWrite(undefined);
     if (listener) {
       const touched = new Set<string>();
@@ -182,14 +164,6 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       }
       if (touched.size) listener([...touched]);
     }
-  }
-
-  function take(id: string, channel: string, attempts: number): void {
-    busy.set(id, channel);
-    bump(busyCount, channel, 1);
-    flying.add(id);
-    bump(inFlight, channel, 1);
-    attemptOf.set(id, attempts);
   }
 
   function push(op: Op): void {
@@ -217,11 +191,11 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       for (const v of txDelta.values()) total += v;
       const excess = total - max;
       if (excess <= 0) return [];
-      const rows = st.victims.all(excess + busy.size) as Dropped[];
+      const rows = st.victims.all(excess + leases.busyTotal()) as Dropped[];
       const out: Dropped[] = [];
       for (const r of rows) {
         if (out.length >= excess) break;
-        if (busy.has(r.id)) continue;
+        if (leases.isBusy(r.id)) continue;
         st.delete.run(r.id);
         history.attempt({ at: now, notificationId: r.id, channel: r.channel, attempt: 0, outcome: 'dropped', code: 'ERR_OUTBOX_FULL', message: `outbox bound ${max} reached` });
         bump(txDelta, r.channel, -1);
@@ -273,20 +247,20 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       if (ops.length && retryTimer === undefined) flush();
       if (fromMemory) {
         return fresh.take(channel, now, limit).map(({ n, at }) => {
-          take(n.id, channel, 1);
+          leases.take(n.id, channel, 1);
           return { notification: n, attempts: 1, nextAttemptAt: at };
         });
       }
       // Other records may be due: the query sees every record, cached ones included.
       fresh.forget(channel);
-      const rows = st.due.all(channel, now, limit + busyIn(channel)) as Record<string, unknown>[];
+      const rows = st.due.all(channel, now, limit + leases.busyIn(channel)) as Record<string, unknown>[];
       const out: OutboxRecord[] = [];
       for (const r of rows) {
         if (out.length >= limit) break;
         const id = r.id as string;
-        if (busy.has(id)) continue;
+        if (leases.isBusy(id)) continue;
         const attempts = (r.attempts as number) + 1;
-        take(id, channel, attempts);
+        leases.take(id, channel, attempts);
         const code = r.last_error_code as string | null;
         out.push({
           notification: JSON.parse(r.body as string) as Notification,
@@ -298,22 +272,22 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
       return out;
     },
     ack(id) {
-      const channel = settled(id);
+      const channel = leases.settle(id);
       if (channel === undefined) return;
       bump(depths, channel, -1);
-      push({ kind: 'ack', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now() });
+      push({ kind: 'ack', id, channel, attempt: leases.attemptOf(id), at: deps.now() });
     },
     retry(id, next, error) {
-      const channel = settled(id);
+      const channel = leases.settle(id);
       if (channel === undefined) return;
-      push({ kind: 'retry', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now(), next, error });
+      push({ kind: 'retry', id, channel, attempt: leases.attemptOf(id), at: deps.now(), next, error });
     },
     bury(id, error, followUp) {
-      const channel = settled(id);
+      const channel = leases.settle(id);
       if (channel === undefined) return;
       bump(depths, channel, -1);
       if (followUp) bump(depths, followUp.channel, 1);
-      push({ kind: 'bury', id, channel, attempt: attemptOf.get(id) ?? 0, at: deps.now(), error, ...(followUp ? { followUp } : {}) });
+      push({ kind: 'bury', id, channel, attempt: leases.attemptOf(id), at: deps.now(), error, ...(followUp ? { followUp } : {}) });
     },
     depth(channel) {
       if (channel !== undefined) return Math.max(0, depths.get(channel) ?? 0);
@@ -323,9 +297,9 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     },
     nextDue(channel) {
       if (uncached(channel) <= 0) return fresh.firstDue(channel);
-      if ((depths.get(channel) ?? 0) <= 0 && busyIn(channel) === 0) return undefined;
-      const rows = st.next.all(channel, busyIn(channel) + 1) as { id: string; next_attempt_at: number }[];
-      return rows.find((r) => !busy.has(r.id))?.next_attempt_at;
+      if ((depths.get(channel) ?? 0) <= 0 && leases.busyIn(channel) === 0) return undefined;
+      const rows = st.next.all(channel, leases.busyIn(channel) + 1) as { id: string; next_attempt_at: number }[];
+      return rows.find((r) => !leases.isBusy(r.id))?.next_attempt_at;
     },
     channels() {
       return [...depths].filter(([, n]) => n > 0).map(([ch]) => ch);
