@@ -105,8 +105,12 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     fresh.forget();
     depths.clear();
     for (const r of st.counts.all() as { channel: string; n: number }[]) depths.set(r.channel, r.n);
-    // Settled-but-unwritten acks and burials are already gone logically.
-    for (const op of ops) if (op.kind !== 'retry') bump(depths, op.channel, -1);
+    // Settled-but-unwritten acks and burials are already gone logically, and a burial's
+    // follow-up is already there.
+    for (const op of ops) {
+      if (op.kind !== 'retry') bump(depths, op.channel, -1);
+      if (op.kind === 'bury' && op.followUp) bump(depths, op.followUp.channel, 1);
+    }
   }
 
   function writeOpsBody(batch: readonly Op[]): void {
