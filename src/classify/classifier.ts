@@ -12,7 +12,6 @@ import { defaultFields } from '../core/template-data.js';
 import { escapeControls, truncate } from '../core/text.js';
 import { applyFields, applySeverity } from './actions.js';
 import type { CompiledRule } from './compile.js';
-import type { EvalState } from './conditions.js';
 import { explainCond, type CondTrace } from './explain.js';
 import { buildIndex, literalMemo } from './prefilter.js';
 
@@ -100,13 +99,24 @@ export function createClassifier(rules: readonly CompiledRule[]): Classifier {
   const index = buildIndex(rules);
   const memo = literalMemo(index);
 
+  // One state for every run, reset at its start: run is synchronous and never re-entered,
+  // so no state object or lower-casing closure is made per event.
+  let lowered: string | undefined;
+  const state: { event: GatewayEvent; lower(): string; groups: Record<string, string> } = {
+    event: undefined as unknown as GatewayEvent,
+    lower: () => (lowered ??= state.event.message.toLowerCase()),
+    groups: {},
+  };
+
   function run(event: GatewayEvent, trace?: RuleTrace[]): Classification {
-    let lower: string | undefined;
-    const state: EvalState = { event, lower: () => (lower ??= event.message.toLowerCase()), groups: {} };
+    lowered = undefined;
+    state.event = event;
     memo.reset(event.message, state.lower);
     let merged: Record<string, string> | undefined;
     let lastContinue: CompiledRule | undefined;
-    for (const i of index.candidates(event)) {
+    const candidates = index.candidates(event);
+    for (let c = 0; c < candidates.length; c++) {
+      const i = candidates[c]!;
       const rule = rules[i]!;
       const sets = index.ruleLiterals[i]!;
       let missing: readonly number[] | undefined;

@@ -11,7 +11,7 @@ import type { GatewayEvent } from '../core/event.js';
 import { meetsThreshold, parseThreshold, SYSLOG_FACILITIES, SYSLOG_SEVERITIES_ASCENDING } from '../core/severity.js';
 import { isNumericOid, normalizeOid, oidTest } from './oid.js';
 import { varbindFinder } from './refs.js';
-import { requiredLiteralSets } from './regex-syntax.js';
+import { groupNames, requiredLiteralSets } from './regex-syntax.js';
 import { compileRegex, compileValue, describeValue, takeGroups, type CompileEnv } from './values.js';
 
 export interface EvalState {
@@ -26,6 +26,11 @@ export interface Cond {
   readonly text: string;
   readonly op?: 'all' | 'any' | 'not';
   readonly children?: readonly Cond[];
+  /**
+   * True when `test` may write named groups (a regex somewhere below). `any` and `not`
+   * copy or set aside the groups only around children that may write them.
+   */
+  readonly groups?: boolean;
   test(s: EvalState): boolean;
 }
 
@@ -45,11 +50,24 @@ export interface Hints {
 
 type Path = readonly (string | number)[];
 
-const leaf = (text: string, test: (s: EvalState) => boolean): Cond => ({ text, test });
+const leaf = (text: string, test: (s: EvalState) => boolean, groups = false): Cond => (groups ? { text, groups, test } : { text, test });
+
+/** True when a value matcher may write named groups (it has a regex; conservative). */
+const valueGroups = (spec: unknown): boolean => typeof spec === 'object' && spec !== null && !Array.isArray(spec) && (spec as { regex?: unknown }).regex !== undefined;
 
 export function allOf(children: Cond[], text = 'all of'): Cond {
   if (children.length === 1) return children[0]!;
-  return { text, op: 'all', children, test: (s) => children.every((c) => c.test(s)) };
+  const n = children.length;
+  return {
+    text,
+    op: 'all',
+    children,
+    groups: children.some((c) => c.groups),
+    test(s) {
+      for (let i = 0; i < n; i++) if (!children[i]!.test(s)) return false;
+      return true;
+    },
+  };
 }
 
 function anyOf(children: Cond[]): Cond {
@@ -57,8 +75,14 @@ function anyOf(children: Cond[]): Cond {
     text: 'any of',
     op: 'any',
     children,
+    groups: children.some((c) => c.groups),
     test(s) {
       for (const c of children) {
+        // A child that writes no groups leaves them as they were whatever its answer.
+        if (!c.groups) {
+          if (c.test(s)) return true;
+          continue;
+        }
         const saved = s.groups;
         s.groups = { ...saved };
         if (c.test(s)) return true;
@@ -74,13 +98,15 @@ function notOf(child: Cond): Cond {
     text: 'not',
     op: 'not',
     children: [child],
-    test(s) {
-      const saved = s.groups;
-      s.groups = {};
-      const r = child.test(s);
-      s.groups = saved;
-      return !r;
-    },
+    test: child.groups
+      ? (s) => {
+          const saved = s.groups;
+          s.groups = {};
+          const r = child.test(s);
+          s.groups = saved;
+          return !r;
+        }
+      : (s) => !child.test(s),
   };
 }
 
@@ -100,7 +126,7 @@ function messageCond(spec: NonNullable<RuleMatch['message']>, path: Path, env: C
     if (!found) return false;
     takeGroups(found, s.groups);
     return true;
-  });
+  }, groupNames(re).length > 0);
 }
 
 function trapConds(spec: NonNullable<RuleMatch['trap']>, path: Path, env: CompileEnv, hints: Hints | undefined): Cond[] {
@@ -121,7 +147,7 @@ function trapConds(spec: NonNullable<RuleMatch['trap']>, path: Path, env: Compil
   for (const [name, vspec] of Object.entries(spec.varbinds ?? {})) {
     const find = varbindFinder(name);
     const test = compileValue(vspec, [...path, 'varbinds', name], env);
-    out.push(leaf(`varbind ${name} ${describeValue(vspec)}`, (s) => test(find(s.event.trap!.varbinds)?.value, s.groups)));
+    out.push(leaf(`varbind ${name} ${describeValue(vspec)}`, (s) => test(find(s.event.trap!.varbinds)?.value, s.groups), valueGroups(vspec)));
   }
   return out;
 }
@@ -155,19 +181,19 @@ export function compileMatch(m: RuleMatch, path: Path, env: CompileEnv, hints?: 
   }
   if (m.host !== undefined) {
     const t = compileValue(m.host, [...path, 'host'], env);
-    conds.push(leaf(`host ${describeValue(m.host)}`, (s) => t(s.event.host, s.groups)));
+    conds.push(leaf(`host ${describeValue(m.host)}`, (s) => t(s.event.host, s.groups), valueGroups(m.host)));
   }
   if (m.app_name !== undefined) {
     syslogOnly();
     const spec = m.app_name;
     if (hints && (typeof spec === 'string' || Array.isArray(spec))) hints.appNames = new Set((Array.isArray(spec) ? spec : [spec]).map((a) => a.toLowerCase()));
     const t = compileValue(spec, [...path, 'app_name'], env);
-    conds.push(leaf(`app_name ${describeValue(spec)}`, (s) => t(s.event.syslog?.appName, s.groups)));
+    conds.push(leaf(`app_name ${describeValue(spec)}`, (s) => t(s.event.syslog?.appName, s.groups), valueGroups(spec)));
   }
   if (m.msg_id !== undefined) {
     syslogOnly();
     const t = compileValue(m.msg_id, [...path, 'msg_id'], env);
-    conds.push(leaf(`msg_id ${describeValue(m.msg_id)}`, (s) => t(s.event.syslog?.msgId, s.groups)));
+    conds.push(leaf(`msg_id ${describeValue(m.msg_id)}`, (s) => t(s.event.syslog?.msgId, s.groups), valueGroups(m.msg_id)));
   }
   if (m.facility) {
     syslogOnly();
@@ -188,7 +214,7 @@ export function compileMatch(m: RuleMatch, path: Path, env: CompileEnv, hints?: 
       conds.push(leaf(`structured data [${id}] present`, (s) => s.event.syslog?.structuredData?.[id] !== undefined));
       for (const [param, vspec] of Object.entries(params)) {
         const t = compileValue(vspec, [...path, 'sd', id, param], env);
-        conds.push(leaf(`sd ${id}.${param} ${describeValue(vspec)}`, (s) => t(s.event.syslog?.structuredData?.[id]?.[param], s.groups)));
+        conds.push(leaf(`sd ${id}.${param} ${describeValue(vspec)}`, (s) => t(s.event.syslog?.structuredData?.[id]?.[param], s.groups), valueGroups(vspec)));
       }
     }
   }
@@ -200,7 +226,7 @@ export function compileMatch(m: RuleMatch, path: Path, env: CompileEnv, hints?: 
     }
     for (const [name, vspec] of Object.entries(m.payload.fields ?? {})) {
       const t = compileValue(vspec, [...path, 'payload', 'fields', name], env);
-      conds.push(leaf(`payload field ${name} ${describeValue(vspec)}`, (s) => t(s.event.syslog?.payload?.fields[name], s.groups)));
+      conds.push(leaf(`payload field ${name} ${describeValue(vspec)}`, (s) => t(s.event.syslog?.payload?.fields[name], s.groups), valueGroups(vspec)));
     }
   }
   if (m.trap) {

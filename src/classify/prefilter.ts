@@ -147,6 +147,39 @@ function buildAutomaton(patterns: readonly { readonly id: number; readonly text:
   return { ascii, other, classes, delta: rows, outStart, outIds };
 }
 
+/**
+ * The class table of `a` for reading text as if lower-cased: `A`-`Z` take the classes of
+ * `a`-`z`. For ASCII text this is exactly what `toLowerCase` would feed the automaton.
+ */
+function foldedAscii(a: Automaton): Uint16Array {
+  const t = Uint16Array.from(a.ascii);
+  for (let c = 0x41; c <= 0x5a; c++) t[c] = a.ascii[c + 0x20]!;
+  return t;
+}
+
+/**
+ * Scans `text` as its lower-cased form without making it, for as long as the text is ASCII
+ * (lower-casing is per character there). False when a non-ASCII character stops it: the
+ * caller scans the real lower-cased text then (marks made so far are right: the ASCII
+ * prefix lower-cases to the start of that text).
+ */
+function scanFoldedAscii(a: Automaton, table: Uint16Array, text: string, found: Uint32Array, gen: number): boolean {
+  const { classes, delta, outStart, outIds } = a;
+  let row = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return false;
+    row = delta[row + table[c]!]!;
+    if (row < 0) {
+      row = ~row;
+      const s = row / classes;
+      const end = outStart[s + 1]!;
+      for (let j = outStart[s]!; j < end; j++) found[outIds[j]!] = gen;
+    }
+  }
+  return true;
+}
+
 /** Marks `found[id] = gen` for every literal of `a` that occurs in `text`. */
 function scan(a: Automaton, text: string, found: Uint32Array, gen: number): void {
   const { ascii, other, classes, delta, outStart, outIds } = a;
@@ -166,13 +199,15 @@ function scan(a: Automaton, text: string, found: Uint32Array, gen: number): void
 /**
  * Per-event literal answers. The first question about a case-sensitive literal scans the
  * message once for all of them; the first about an ignore-case literal scans the lower-cased
- * message once. `has` is then an array read.
+ * message once (an ASCII message is read folded, without making its lower-cased copy).
+ * `has` is then an array read.
  */
 export function literalMemo(index: RuleIndex): { reset(message: string, lower: () => string): void; has(id: number): boolean; hasAny(ids: readonly number[]): boolean } {
   const n = index.literals.length;
   const pattern = (ci: boolean) => index.literals.flatMap((l, id) => (l.ignoreCase === ci && l.text !== '' ? [{ id, text: l.text }] : []));
   const exact = buildAutomaton(pattern(false));
   const folded = buildAutomaton(pattern(true));
+  const foldTable = foldedAscii(folded);
   const empty = index.literals.flatMap((l, id) => (l.text === '' ? [id] : []));
   const found = new Uint32Array(n);
   const ignoreCase = Uint8Array.from(index.literals, (l) => (l.ignoreCase ? 1 : 0));
@@ -185,7 +220,7 @@ export function literalMemo(index: RuleIndex): { reset(message: string, lower: (
     if (ignoreCase[id] === 1) {
       if (!scannedFolded) {
         scannedFolded = true;
-        scan(folded, lower(), found, gen);
+        if (!scanFoldedAscii(folded, foldTable, message, found, gen)) scan(folded, lower(), found, gen);
       }
     } else if (!scannedExact) {
       scannedExact = true;

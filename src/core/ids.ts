@@ -33,8 +33,16 @@ function takeRandom16(): number {
 /** Creates a ULID factory; `now` supplies milliseconds since the epoch. */
 export function createUlidFactory(now: () => number): () => string {
   let lastTime = -1;
-  let timePart = '';
   const random = new Uint8Array(16); // 16 base32 digits, 5 bits each
+  // The time part and the first 15 random digits as text: within one millisecond usually
+  // only the last digit changes, so an id is one concatenation.
+  let head = '';
+  const buildHead = (timePart: string) => {
+    let h = timePart;
+    for (let i = 0; i < 15; i++) h += ALPHABET[random[i]!];
+    return h;
+  };
+  let timePart = '';
   return () => {
     const t = now();
     if (t === lastTime) {
@@ -42,15 +50,15 @@ export function createUlidFactory(now: () => number): () => string {
       let i = random.length - 1;
       while (i >= 0 && random[i] === 31) random[i--] = 0;
       if (i >= 0) random[i]! += 1;
+      if (i !== random.length - 1) head = buildHead(timePart);
     } else {
       lastTime = t;
       timePart = encodeTime(t);
       const at = takeRandom16();
       for (let i = 0; i < 16; i++) random[i] = POOL[at + i]! & 31;
       random[0]! &= 15; // leave headroom so incrementing cannot overflow
+      head = buildHead(timePart);
     }
-    let id = timePart;
-    for (let i = 0; i < 16; i++) id += ALPHABET[random[i]!];
-    return id;
+    return head + ALPHABET[random[15]!]!;
   };
 }

@@ -8,10 +8,20 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** Replaces control characters with a visible `\xNN` / `\uNNNN` escape. */
 export function escapeControls(text: string): string {
+  if (!anyControl(text)) return text;
   return text.replace(CONTROL, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/** CONTROL by character code: most text has none, and a loop finds that out cheaper than replace. */
+function anyControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 : c >= 0x7f ? c <= 0x9f || c === 0x2028 || c === 0x2029 : false) return true;
+  }
+  return false;
 }
 
 /** True when the text contains a control character that escapeControls would rewrite. */

@@ -2,7 +2,7 @@
  * Turns received bytes into a GatewayEvent: parse, count by format and problem, pick the
  * reporting host. Shared by every syslog transport.
  */
-import type { GatewayEvent, Peer } from '../../core/event.js';
+import type { GatewayEvent, Payload, Peer } from '../../core/event.js';
 import type { ListenerContext } from '../listener.js';
 import type { Decoder } from './charset.js';
 import { parseSyslog } from './parse.js';
@@ -16,18 +16,25 @@ export function syslogEvent(
   bytes: Uint8Array,
   o: { id: string; now: number; listener: string; peer: Peer; decode?: Decoder },
 ): { event: GatewayEvent; problem?: string } | undefined {
-  const parsed = parseSyslog(bytes, o.now, o.decode);
+  return buildEvent(bytes, o.id, o.now, o.listener, o.peer, o.decode);
+}
+
+function buildEvent(bytes: Uint8Array, id: string, now: number, listener: string, peer: Peer, decode: Decoder | undefined): { event: GatewayEvent; problem?: string } | undefined {
+  const parsed = parseSyslog(bytes, now, decode);
   if (!parsed) return undefined;
   const payload = parsePayload(parsed.message);
+  // parseSyslog makes fresh parts per call, so the payload is added in place (last, as a
+  // spread would put it) instead of copying the parts.
+  if (payload) (parsed.parts as { payload?: Payload }).payload = payload;
   const event: GatewayEvent = {
-    id: o.id,
-    receivedAt: o.now,
+    id,
+    receivedAt: now,
     kind: 'syslog',
-    listener: o.listener,
-    peer: o.peer,
-    host: parsed.parts.hostname ?? o.peer.address,
+    listener,
+    peer,
+    host: parsed.parts.hostname ?? peer.address,
     message: parsed.message,
-    syslog: payload ? { ...parsed.parts, payload } : parsed.parts,
+    syslog: parsed.parts,
     raw: bytes,
   };
   return parsed.problem ? { event, problem: parsed.problem } : { event };
@@ -43,7 +50,7 @@ export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Ui
   const now = ctx.clock.now();
   let built;
   try {
-    built = syslogEvent(bytes, { id: ctx.newId(), now, listener: listenerId, peer, ...(decode ? { decode } : {}) });
+    built = buildEvent(bytes, ctx.newId(), now, listenerId, peer, decode);
   } catch (err) {
     // The parser is total by design; this is a bug guard so a socket handler never throws.
     metrics.dropped.inc({ listener: listenerId, reason: 'parser_error' });

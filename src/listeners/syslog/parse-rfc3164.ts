@@ -28,8 +28,10 @@ const TAG = /^([\x21-\x39\x3b-\x5a\x5c-\x7e]{1,48}?)(?:\[([\x21-\x5c\x5e-\x7e]{0
 export function parseRfc3164(rest: string, now: number): Rfc3164Parts {
   const out: Rfc3164Parts = { message: '' };
   let pos = 0;
-  const iso = ISO_TIME.exec(rest);
-  const bsd = iso ? null : BSD_TIME.exec(rest);
+  // Each pattern needs its first character (a digit, a capital): skip the regex otherwise.
+  const c0 = rest.charCodeAt(0);
+  const iso = c0 >= 0x30 && c0 <= 0x39 ? ISO_TIME.exec(rest) : null;
+  const bsd = iso || c0 < 0x41 || c0 > 0x5a ? null : BSD_TIME.exec(rest);
   if (iso) {
     if (validTimestamp(iso[1]!)) out.timestamp = iso[1]!;
     else out.problem = 'invalid timestamp';

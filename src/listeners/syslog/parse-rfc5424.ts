@@ -15,18 +15,38 @@ export interface Rfc5424Parts {
   problem?: string;
 }
 
-const VERSION = /^[1-9]\d{0,2} /;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const PRINTUSASCII = /^[\x21-\x7e]+$/;
 const SD_NAME = /^[\x21\x23-\x3c\x3e-\x5c\x5e-\x7e]{1,32}$/; // printable, not = ] " or space
 
-/** True when the text after the PRI starts like an RFC 5424 header (`1 `). */
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** True when the text after the PRI starts like an RFC 5424 header: VERSION `[1-9]\d{0,2}` then a space. */
 export function looksLikeRfc5424(rest: string): boolean {
-  return VERSION.test(rest.slice(0, 4));
+  if (!isDigit(rest.charCodeAt(0)) || rest.charCodeAt(0) === 0x30) return false;
+  let i = 1;
+  while (i < 3 && isDigit(rest.charCodeAt(i))) i++;
+  return rest.charCodeAt(i) === 0x20;
 }
+
+/**
+ * Answers of validTimestamp by text. Bounded: cleared when full (a busy gateway sees few
+ * distinct timestamps at once). The answer depends on the text alone.
+ */
+const VALID_MAX = 512;
+const validCache = new Map<string, boolean>();
 
 /** Validates an RFC 3339 timestamp, including day-of-month and time ranges. */
 export function validTimestamp(text: string): boolean {
+  const hit = validCache.get(text);
+  if (hit !== undefined) return hit;
+  const ok = checkTimestamp(text);
+  if (validCache.size >= VALID_MAX) validCache.clear();
+  validCache.set(text, ok);
+  return ok;
+}
+
+function checkTimestamp(text: string): boolean {
   const m = TIMESTAMP.exec(text);
   if (!m) return false;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
@@ -41,40 +61,57 @@ export function validTimestamp(text: string): boolean {
 /** Parses everything after `<PRI>`; `rest` starts with the VERSION. */
 export function parseRfc5424(rest: string): Rfc5424Parts {
   let pos = rest.indexOf(' ') + 1; // skip VERSION
-  const fields: (string | undefined)[] = [];
+  // TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, each `-` when absent.
+  let timestamp: string | undefined, hostname: string | undefined, appName: string | undefined, procId: string | undefined, msgId: string | undefined;
   for (let n = 0; n < 5; n++) {
     const sp = rest.indexOf(' ', pos);
     if (sp < 0) {
       return { message: rest.slice(pos), problem: 'truncated header' };
     }
-    const token = rest.slice(pos, sp);
-    fields.push(token === '-' ? undefined : token);
+    const token = sp === pos + 1 && rest.charCodeAt(pos) === 0x2d /* - */ ? undefined : rest.slice(pos, sp);
+    if (n === 0) timestamp = token;
+    else if (n === 1) hostname = token;
+    else if (n === 2) appName = token;
+    else if (n === 3) procId = token;
+    else msgId = token;
     pos = sp + 1;
   }
-  const [timestamp, hostname, appName, procId, msgId] = fields;
   const out: Rfc5424Parts = { message: '' };
-  const bad: string[] = [];
+  let bad: string[] | undefined;
   if (timestamp !== undefined) {
     if (validTimestamp(timestamp)) out.timestamp = timestamp;
-    else bad.push('timestamp');
+    else (bad ??= []).push('timestamp');
   }
-  const headerFields = { hostname, appName, procId, msgId } as const;
-  const limits = { hostname: 255, appName: 48, procId: 128, msgId: 32 } as const;
-  for (const key of Object.keys(headerFields) as (keyof typeof headerFields)[]) {
-    const v = headerFields[key];
-    if (v === undefined) continue;
-    if (v.length <= limits[key] && PRINTUSASCII.test(v)) out[key] = v;
-    else bad.push(key);
+  if (hostname !== undefined) {
+    if (printable(hostname, 255)) out.hostname = hostname;
+    else (bad ??= []).push('hostname');
+  }
+  if (appName !== undefined) {
+    if (printable(appName, 48)) out.appName = appName;
+    else (bad ??= []).push('appName');
+  }
+  if (procId !== undefined) {
+    if (printable(procId, 128)) out.procId = procId;
+    else (bad ??= []).push('procId');
+  }
+  if (msgId !== undefined) {
+    if (printable(msgId, 32)) out.msgId = msgId;
+    else (bad ??= []).push('msgId');
   }
   const sd = parseStructuredData(rest, pos);
-  if (sd.problem) bad.push(sd.problem);
+  if (sd.problem) (bad ??= []).push(sd.problem);
   if (sd.data) out.structuredData = sd.data;
   let msg = rest.slice(sd.end);
   if (msg.startsWith(' ')) msg = msg.slice(1);
   if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1); // BOM announces UTF-8 MSG
   out.message = msg;
-  if (bad.length) out.problem = `invalid ${bad.join(', ')}`;
+  if (bad) out.problem = `invalid ${bad.join(', ')}`;
   return out;
+}
+
+/** A header field within its length limit, of PRINTUSASCII only. */
+function printable(v: string, limit: number): boolean {
+  return v.length <= limit && PRINTUSASCII.test(v);
 }
 
 interface SdResult {

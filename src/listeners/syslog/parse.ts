@@ -10,6 +10,7 @@ import { looksLikeRfc5424, parseRfc5424 } from './parse-rfc5424.js';
 import { parseRfc3164 } from './parse-rfc3164.js';
 
 export interface ParsedSyslog {
+  /** A fresh object per call: the listener adds the payload to it in place. */
   readonly parts: SyslogParts;
   readonly message: string;
   /** Set when part of the message could not be read as its format says; the rest is kept. */

@@ -1,7 +1,8 @@
 /**
  * The literal memo's one-pass matcher against `includes`, literal by literal: overlapping
  * literals, literals that are suffixes of others, non-ASCII and astral text, empty literals,
- * ignore-case literals (searched in the lower-cased message), and reuse across events.
+ * ignore-case literals (searched in the lower-cased message, which an ASCII message is read
+ * as without making it), and reuse across events.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -43,5 +44,24 @@ describe('prefilter literal memo', () => {
     assert.deepEqual([0, 1, 2].map((id) => memo.has(id)), [false, true, true]);
     memo.reset('abcd', () => 'abcd');
     assert.deepEqual([0, 1, 2].map((id) => memo.has(id)), [true, false, true]);
+  });
+
+  it('reads an ASCII message folded exactly as its lower-cased form (and falls back at the first non-ASCII character)', () => {
+    const word = fc.array(fc.constantFrom('a', 'b', 'A', 'B', 'z', 'Z', '@', '[', '`', '{', ' '), { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
+    const odd = fc.constantFrom('é', 'É', 'İ', '\u212a', 'Σ', '😀');
+    fc.assert(
+      fc.property(
+        fc.array(word.map((w) => w.toLowerCase()), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.oneof({ weight: 9, arbitrary: word }, { weight: 1, arbitrary: odd }), { maxLength: 30 }).map((a) => a.join('')),
+        (texts, message) => {
+          const literals = texts.map((text) => ({ text, ignoreCase: true }));
+          const memo = literalMemo(indexOf(literals));
+          const lower = message.toLowerCase();
+          memo.reset(message, () => lower);
+          literals.forEach((l, id) => assert.equal(memo.has(id), lower.includes(l.text), `${JSON.stringify(l.text)} in ${JSON.stringify(message)}`));
+        },
+      ),
+      { numRuns: 3000, seed: 11 },
+    );
   });
 });

@@ -28,4 +28,18 @@ describe('ULID factory', () => {
     const next = createUlidFactory(() => 1_469_918_176_385);
     assert.equal(next().slice(0, 10), '01ARYZ6S41'); // the example in the ULID spec
   });
+
+  it('counts up by one within a millisecond, carrying across digits', () => {
+    const next = createUlidFactory(() => 1_700_000_000_000);
+    const value = (id: string) => [...id.slice(10)].reduce((n, ch) => n * 32n + BigInt('0123456789ABCDEFGHJKMNPQRSTVWXYZ'.indexOf(ch)), 0n);
+    let prev = next();
+    // 5,000 ids carry out of the last digit about 150 times and out of the last two several times.
+    for (let i = 0; i < 5000; i++) {
+      const id = next();
+      assert.match(id, ULID);
+      assert.equal(id.slice(0, 10), prev.slice(0, 10));
+      assert.equal(value(id), value(prev) + 1n, `${prev} -> ${id}`);
+      prev = id;
+    }
+  });
 });

@@ -9,7 +9,6 @@ import { createFieldSink } from './fields.js';
 export const CEF_HEADER = ['cefVersion', 'deviceVendor', 'deviceProduct', 'deviceVersion', 'deviceEventClassId', 'name', 'severity'] as const;
 
 const START = /(?:^|\s)CEF: ?(\d{1,3})\|/;
-const KEY_CHAR = /[A-Za-z0-9_.[\]-]/;
 
 /**
  * Splits header fields at unescaped pipes; returns the fields and where the rest begins.
@@ -18,23 +17,29 @@ const KEY_CHAR = /[A-Za-z0-9_.[\]-]/;
  */
 export function splitPipeHeader(text: string, start: number, count: number, escaped: string, lastMayEnd = false): { fields: string[]; end: number } | undefined {
   const fields: string[] = [];
+  // A field is copied in runs between escapes (`cur` holds the runs before the last escape).
   let cur = '';
+  let from = start;
   for (let i = start; i < text.length; i++) {
-    const c = text[i]!;
-    const next = text[i + 1];
-    if (c === '\\' && next !== undefined && escaped.includes(next)) {
-      cur += next;
+    const c = text.charCodeAt(i);
+    if (c === 0x5c /* \ */ && i + 1 < text.length && escaped.includes(text[i + 1]!)) {
+      cur += text.slice(from, i) + text[i + 1];
       i++;
-    } else if (c === '|') {
-      fields.push(cur);
+      from = i + 1;
+    } else if (c === 0x7c /* | */) {
+      fields.push(cur + text.slice(from, i));
       cur = '';
+      from = i + 1;
       if (fields.length === count) return { fields, end: i + 1 };
-    } else {
-      cur += c;
     }
   }
-  if (lastMayEnd && fields.length === count - 1) return { fields: [...fields, cur], end: text.length };
+  if (lastMayEnd && fields.length === count - 1) return { fields: [...fields, cur + text.slice(from)], end: text.length };
   return undefined;
+}
+
+/** A character of an extension key: `[A-Za-z0-9_.[\]-]`. */
+function isKeyChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x5b || c === 0x5d || c === 0x2d;
 }
 
 function unescapeValue(v: string): string {
@@ -53,7 +58,7 @@ export function parseCefExtension(text: string): [string, string][] {
     }
     if (c !== '=') continue;
     let k = i;
-    while (k > 0 && KEY_CHAR.test(text[k - 1]!)) k--;
+    while (k > 0 && isKeyChar(text.charCodeAt(k - 1))) k--;
     if (k === i || (k > 0 && text[k - 1] !== ' ')) continue;
     keys.push({ key: text.slice(k, i), start: k, eq: i });
   }
@@ -74,7 +79,12 @@ export function parseCef(text: string): Record<string, string> | undefined {
   sink.add('cefVersion', m[1]!);
   header.fields.forEach((v, i) => sink.add(CEF_HEADER[i + 1]!, v));
   const pairs = parseCefExtension(text.slice(header.end));
-  for (const [k, v] of pairs) sink.add(k, v);
+  let labels = false;
+  for (const [k, v] of pairs) {
+    sink.add(k, v);
+    if (k.endsWith('Label')) labels = true;
+  }
+  if (!labels) return sink.result();
   // Custom fields name themselves through their label: cs1Label=VirusName cs1=EICAR.
   const values = new Map(pairs);
   for (const [k, label] of pairs) {
