@@ -4,6 +4,7 @@
 // the load generator sends (bench/lib/traps.ts) and the shipped config's listener (community
 // `public`, built-in MIBs). A v3 authPriv row keeps an eye on the other target. Figures are
 // CPU microseconds per trap (process.cpuUsage), best of 3, so a shared machine skews them little.
+// Profile one row: node --cpu-prof .bench-build/bench/trap-hotpath.js 'onDatagram (v2c)'
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { snmpEngineOptions } from '../src/app/snmp.js';
@@ -83,9 +84,12 @@ const cases: [string, () => number][] = [
   ['onDatagram + classify', () => { for (const b of packets) classifying.onDatagram(b, peer, reply); return POOL; }],
   ['onDatagram (v3 authPriv)', () => { for (let i = 0; i < 100; i++) v3Receiver.onDatagram(v3Packet, peer, reply); return 100; }],
 ];
-for (const [, f] of cases) cpuPerTrap(f, 0.5);
+// `trap-hotpath.js <text>` runs only the rows whose label contains the text (for --cpu-prof).
+const only = process.argv[2];
+const chosen = cases.filter(([label]) => only === undefined || label.includes(only));
+for (const [, f] of chosen) cpuPerTrap(f, 0.5);
 console.log(`traps: ${POOL} v2c (1 in 10 linkDown), MIB objects: ${mibs.size}, rules: ${rules.length}`);
-for (const [label, f] of cases) {
+for (const [label, f] of chosen) {
   const runs = [0, 1, 2].map(() => cpuPerTrap(f));
   console.log(`${label.padEnd(26)} ${runs.map((r) => r.toFixed(2)).join(' / ')} CPU µs per trap (best ${Math.min(...runs).toFixed(2)})`);
 }
