@@ -83,6 +83,11 @@ function readBytes(r: Reader, tag: number): Buffer | null {
   return r.len === 0 ? Buffer.alloc(0) : b.subarray(o, o + r.len);
 }
 
+/** OIDs by their encoded bytes (latin1): traps repeat a few OIDs, so most are not rebuilt. */
+const oidCache = new Map<string, string>();
+const OID_CACHE_MAX = 4096;
+const OID_CACHE_KEY_MAX = 48;
+
 /** `readOID()`: 32-bit arcs (overflow wraps as in net-snmp), the first split by 40. */
 function readOid(r: Reader): string | null {
   const b = r.b;
@@ -92,6 +97,18 @@ function readOid(r: Reader): string | null {
   if (o === null || r.len > b.length - o) return null;
   const end = o + r.len;
   r.off = end;
+  if (r.len > OID_CACHE_KEY_MAX) return oidText(b, o, end);
+  const key = b.toString('latin1', o, end);
+  let text = oidCache.get(key);
+  if (text === undefined) {
+    text = oidText(b, o, end);
+    if (oidCache.size >= OID_CACHE_MAX) oidCache.clear();
+    oidCache.set(key, text);
+  }
+  return text;
+}
+
+function oidText(b: Buffer, o: number, end: number): string {
   let out = '';
   let first = true;
   let v = 0;
