@@ -4,7 +4,7 @@
  * and a bounded, readable one-line rendering for the event message. Pure and total.
  */
 import type { TrapParts, TrapSecurity, TrapVarbind } from '../../core/event.js';
-import { escapeControls, truncate } from '../../core/text.js';
+import { escapeControls, hasControls, truncate } from '../../core/text.js';
 import type { OidIndex } from '../../mib/oid-index.js';
 import { PDU, type SnmpVersion } from './ber-peek.js';
 import type { DecodedPdu } from './engine.js';
@@ -166,5 +166,6 @@ export function renderTrap(t: TrapParts): string {
     if (out.length > MAX_MESSAGE_CHARS) break;
   }
   if (t.varbindsOmitted) out += ` (+${t.varbindsOmitted} varbinds omitted)`;
-  return truncate(escapeControls(out), MAX_MESSAGE_CHARS);
+  // The test is cheaper than a replace that finds nothing, the usual case.
+  return truncate(hasControls(out) ? escapeControls(out) : out, MAX_MESSAGE_CHARS);
 }
