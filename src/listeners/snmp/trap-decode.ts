@@ -10,7 +10,7 @@ import type { DecodedPdu } from './engine.js';
 
 type Value = DecodedPdu['varbinds'][number]['value'];
 
-/** Thrown inside this module only, where net-snmp would throw; caught by `decodeTrapPdu`. */
+/** Thrown where net-snmp would throw; caught by `decodeTrapPdu`. */
 const INVALID = new Error('invalid');
 
 /** asn1-ber's Reader: one cursor over the whole datagram (nested lengths are not bounds). */
@@ -219,8 +219,9 @@ export function decodeTrapPdu(b: Buffer, pduAt: number): DecodedPdu | undefined 
       return { type, varbinds, enterprise, agentAddr, generic, specific, upTime };
     }
     return undefined;
-  } catch (err) {
-    if (err === INVALID) return undefined;
-    throw err;
+  } catch {
+    // INVALID where net-snmp throws; anything else would have been caught by net-snmp's
+    // Receiver as well, so it too is an undecodable datagram, never an escaping error.
+    return undefined;
   }
 }
