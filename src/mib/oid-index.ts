@@ -43,7 +43,7 @@ export function createOidIndex(entries: Iterable<readonly [string, string, strin
   }
 
   // Traps repeat the same few OIDs: remember answers (bounded; cleared when full).
-  const names = new Map<string, string | undefined>();
+  const names = new Map<string, string | null>(); // null = no name (one lookup per call)
   const lookup = (raw: string): string | undefined => {
     if (!NUMERIC.test(raw)) return undefined;
     const oid = raw.startsWith('.') ? raw.slice(1) : raw;
@@ -64,12 +64,13 @@ export function createOidIndex(entries: Iterable<readonly [string, string, strin
   return {
     size: byOid.size,
     nameOf(raw) {
-      if (names.has(raw)) return names.get(raw);
+      const known = names.get(raw);
+      if (known !== undefined) return known ?? undefined;
       const name = lookup(raw);
       // Only OIDs of a sensible length are kept, so hostile ones cannot fill memory.
       if (raw.length > NAME_CACHE_KEY_MAX) return name;
       if (names.size >= NAME_CACHE) names.clear();
-      names.set(raw, name);
+      names.set(raw, name ?? null);
       return name;
     },
     oidOf(text) {

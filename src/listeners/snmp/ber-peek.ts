@@ -30,6 +30,8 @@ export interface MessageHeader {
   readonly community?: Buffer;
   /** The PDU tag, when visible (not for an encrypted v3 PDU). */
   readonly pduType?: number;
+  /** v1/v2c only: the offset of the PDU's tag. */
+  readonly pduAt?: number;
   readonly usm?: UsmHeader;
 }
 
@@ -92,7 +94,7 @@ export function peekMessage(b: Uint8Array): MessageHeader | undefined {
     if (!comm || !community) return undefined;
     const pdu = tlv(b, comm.end, outer.end);
     if (!pdu || (pdu.tag & 0xe0) !== 0xa0) return undefined;
-    return { version, community, pduType: pdu.tag };
+    return { version, community, pduType: pdu.tag, pduAt: comm.end };
   }
   const global = tlv(b, ver.end, outer.end);
   if (!global || global.tag !== 0x30) return undefined;

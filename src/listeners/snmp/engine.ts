@@ -1,22 +1,24 @@
 /**
- * Admission and decoding of one datagram, socket-free. net-snmp's Receiver decodes and
- * authenticates, but it runs on a virtual socket owned here: nothing it "sends" leaves this
- * module, and `process` returns the only bytes the listener may send back (the ack of an
- * accepted inform, or a v3 discovery Report). Policy checks (source, version, community,
- * user, level, PDU type) run on the raw header first, so a rejected datagram never reaches
- * net-snmp. `process` never throws.
+ * Admission and decoding of one datagram, socket-free. Policy checks (source, version,
+ * community, user, level, PDU type) run on the raw header first, so a rejected datagram is
+ * never decoded. v1/v2c traps are decoded by trap-decode.ts (net-snmp's rules, without its
+ * per-message objects); v3 and informs by net-snmp's Receiver on a virtual socket
+ * (net-snmp-decode.ts). `process` returns the only bytes the listener may send back (the
+ * ack of an accepted inform, or a v3 discovery Report), and never throws.
  */
-import { createRequire } from 'node:module';
 import type { TrapSecurity } from '../../core/event.js';
 import type { AllowList } from '../access.js';
 import { PDU, peekMessage, type MessageHeader, type SnmpVersion } from './ber-peek.js';
+import { AUTH_FAILURE_CODES, createNetSnmpDecoder } from './net-snmp-decode.js';
+import { decodeTrapPdu } from './trap-decode.js';
 import { createTimeWindow, levelRank, userLevel, type SecurityLevel, type UserLookup, type UsmUser } from './usm.js';
 
-/** What net-snmp hands the receiver callback for a notification. */
+/** A decoded notification PDU, as net-snmp hands it to a receiver callback. */
 export interface DecodedPdu {
   readonly type: number;
   readonly varbinds: readonly { oid: string; type: number; value: unknown }[];
-  readonly enterprise?: string;
+  /** null when net-snmp found it truncated. */
+  readonly enterprise?: string | null;
   readonly agentAddr?: string;
   readonly generic?: number;
   readonly specific?: number;
@@ -50,27 +52,6 @@ export interface EngineOptions {
   readonly discoveryAllowed: (peer: string) => boolean;
 }
 
-interface VirtualSocket {
-  on(event: string, fn: (...args: unknown[]) => void): VirtualSocket;
-  bind(): void;
-  close(cb?: () => void): void;
-  address(): { address: string; family: string; port: number };
-  send(buf: Buffer, offset: number, length: number): void;
-  unref(): void;
-  ref(): void;
-}
-interface NetSnmp {
-  createReceiver(options: object, cb: (error: unknown, data?: { pdu: DecodedPdu }) => void): {
-    authorizer: { communities: string[]; users: object[] };
-    engine: { engineID: Buffer };
-  };
-  SecurityLevel: Record<string, number>;
-  AuthProtocols: Record<string, number>;
-  PrivProtocols: Record<string, number>;
-  ResponseInvalidCode: Record<string, number>;
-}
-const snmp = createRequire(import.meta.url)('net-snmp') as NetSnmp;
-
 const NOTIFICATIONS: Record<SnmpVersion, readonly number[]> = {
   v1: [PDU.trapV1],
   v2c: [PDU.trapV2, PDU.inform],
@@ -89,66 +70,16 @@ function levelOf(h: MessageHeader): SecurityLevel | undefined {
   return u.priv ? 'authPriv' : u.auth ? 'authNoPriv' : 'noAuthNoPriv';
 }
 
-function netSnmpUser(u: UsmUser): object {
-  return {
-    name: u.name,
-    level: snmp.SecurityLevel[userLevel(u)],
-    ...(u.auth ? { authProtocol: snmp.AuthProtocols[u.auth.protocol], authKey: u.auth.key.reveal() } : {}),
-    ...(u.priv ? { privProtocol: snmp.PrivProtocols[u.priv.protocol], privKey: u.priv.key.reveal() } : {}),
-  };
-}
-
 export function createEngine(o: EngineOptions): Engine {
-  let onMessage: ((buf: Buffer, rinfo: object) => void) | undefined;
-  let sent: Buffer[] = [];
-  let result: { error?: unknown; pdu?: DecodedPdu } = {};
-  const socket: VirtualSocket = {
-    on(event, fn) {
-      if (event === 'message') onMessage = fn as typeof onMessage;
-      return socket;
-    },
-    bind() {},
-    close(cb) {
-      cb?.();
-    },
-    address: () => ({ address: '0.0.0.0', family: 'IPv4', port: 0 }),
-    send(buf, offset, length) {
-      sent.push(Buffer.from(buf.subarray(offset, offset + length)));
-    },
-    unref() {},
-    ref() {},
-  };
-  const receiver = snmp.createReceiver(
-    { port: 1, transport: 'udp4', dgramModule: { createSocket: () => socket }, ...(o.engineId ? { engineID: o.engineId } : {}) },
-    (error, data) => {
-      result = error ? { error } : { pdu: data!.pdu };
-    },
-  );
-  const ownEngine = receiver.engine.engineID.toString('hex');
+  const netSnmp = createNetSnmpDecoder(o.engineId);
+  const ownEngine = netSnmp.engineId;
   const inTimeWindow = createTimeWindow();
-  const authCodes = new Set([snmp.ResponseInvalidCode.EAuthFailure, snmp.ResponseInvalidCode.ECouldNotDecrypt]);
-
-  /** Runs net-snmp on one admitted datagram with exactly the given community or user. */
-  function decode(bytes: Buffer, peer: { address: string; port: number }, auth: { community?: string; user?: object }) {
-    receiver.authorizer.communities = auth.community === undefined ? [] : [auth.community];
-    receiver.authorizer.users = auth.user ? [auth.user] : [];
-    sent = [];
-    result = {};
-    try {
-      onMessage!(bytes, { address: peer.address, port: peer.port, family: 'IPv4', size: bytes.length });
-    } catch {
-      // net-snmp threw out of its handler (e.g. re-encoding an inform ack): undecodable input.
-      result = { error: { name: 'thrown' } };
-    } finally {
-      receiver.authorizer.communities = [];
-      receiver.authorizer.users = [];
-    }
-    return { ...result, sent };
-  }
+  const communities = [...o.communities].map(([hex, label]) => ({ bytes: Buffer.from(hex, 'hex'), label }));
+  const communityLabel = (c: Buffer) => communities.find((k) => k.bytes.equals(c))?.label;
 
   function rejectFor(error: unknown): RejectReason {
     const e = error as { name?: string; code?: number } | undefined;
-    if (e?.name === 'ResponseInvalidError' && e.code !== undefined && authCodes.has(e.code)) return 'auth';
+    if (e?.name === 'ResponseInvalidError' && e.code !== undefined && AUTH_FAILURE_CODES.has(e.code)) return 'auth';
     // An encrypted request (Get, Set, ...) is only recognisable once decrypted.
     if (e?.name === 'RequestInvalidError') return 'pdu';
     return 'malformed';
@@ -164,13 +95,20 @@ export function createEngine(o: EngineOptions): Engine {
       const v = h.version;
       if (!o.versions.has(v)) return reject('version', v);
       let security: TrapSecurity;
-      let r: ReturnType<typeof decode>;
+      let r: { error?: unknown; pdu?: DecodedPdu; sent: readonly Buffer[] };
       if (v !== 'v3') {
         if (!NOTIFICATIONS[v].includes(h.pduType!)) return reject('pdu', v);
-        const label = o.communities.get(h.community!.toString('hex'));
+        const label = communityLabel(h.community!);
         if (!label) return reject('community', v);
         security = { model: 'community', community: label };
-        r = decode(bytes, peer, { community: h.community!.toString('utf8') });
+        if (h.pduType === PDU.inform) {
+          r = netSnmp.decode(bytes, peer, { community: h.community!.toString('utf8') });
+        } else {
+          // net-snmp finds no community when it is empty (a falsy match): undecodable.
+          const pdu = h.community!.length > 0 ? decodeTrapPdu(bytes, h.pduAt!) : undefined;
+          if (!pdu) return reject('malformed', v);
+          r = { pdu, sent: [] };
+        }
       } else {
         const u = h.usm!;
         const level = levelOf(h);
@@ -181,7 +119,7 @@ export function createEngine(o: EngineOptions): Engine {
           const discovery = h.pduType === PDU.get && level === 'noAuthNoPriv' && u.reportable && o.users.length > 0;
           if (!discovery) return reject('user', v);
           if (!o.discoveryAllowed(peer.address)) return reject('pdu', v);
-          const d = decode(bytes, peer, {});
+          const d = netSnmp.decode(bytes, peer, {});
           return d.sent.length === 1 ? { kind: 'discovery', responses: d.sent } : reject('malformed', v);
         }
         if (levelRank(level) < levelRank(o.minLevel)) return reject('level', v);
@@ -190,7 +128,7 @@ export function createEngine(o: EngineOptions): Engine {
         if ('problem' in found) return reject(found.problem, v);
         if (userLevel(found.user) !== level) return reject('level', v);
         security = { model: 'usm', user: name, level, engineId: u.engineId.toString('hex') };
-        r = decode(bytes, peer, { user: netSnmpUser(found.user) });
+        r = netSnmp.decode(bytes, peer, { user: found.user });
       }
       if (r.error !== undefined || !r.pdu) return reject(r.error !== undefined ? rejectFor(r.error) : 'malformed', v);
       const pdu = r.pdu;

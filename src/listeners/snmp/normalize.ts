@@ -4,7 +4,7 @@
  * and a bounded, readable one-line rendering for the event message. Pure and total.
  */
 import type { TrapParts, TrapSecurity, TrapVarbind } from '../../core/event.js';
-import { escapeControls, truncate } from '../../core/text.js';
+import { escapeControls, hasControls, truncate } from '../../core/text.js';
 import type { OidIndex } from '../../mib/oid-index.js';
 import { PDU, type SnmpVersion } from './ber-peek.js';
 import type { DecodedPdu } from './engine.js';
@@ -32,8 +32,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 // Printable: no C0/C1 controls other than TAB, CR, LF.
 const NON_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
+/** Printable ASCII (with TAB, LF, CR): the usual case, decoded without a UTF-8 pass. */
+function isPlainAscii(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c >= 0x7f || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return false;
+  }
+  return true;
+}
+
 function octetValue(v: unknown): { value: string; encoding: 'text' | 'hex' } {
   const bytes = Buffer.isBuffer(v) ? v : Buffer.from(String(v ?? ''), 'utf8');
+  if (isPlainAscii(bytes)) return { value: bytes.toString('latin1'), encoding: 'text' };
   try {
     const text = utf8.decode(bytes);
     if (!NON_PRINTABLE.test(text)) return { value: text, encoding: 'text' };
@@ -50,26 +60,32 @@ function unsigned64(v: unknown): string {
   return n.toString();
 }
 
-/** One varbind as the event carries it. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** One varbind as the event carries it (keys in the order oid, type, name, value, then the flags). */
 export function toVarbind(vb: { oid: string; type: number; value: unknown }, mibs: OidIndex): TrapVarbind {
   const type = TYPE_NAMES[vb.type] ?? `Type${vb.type}`;
   const name = mibs.nameOf(vb.oid);
-  const base = { oid: vb.oid, type, ...(name ? { name } : {}) };
+  const at = (value: string): Mutable<TrapVarbind> => (name ? { oid: vb.oid, type, name, value } : { oid: vb.oid, type, value });
   switch (vb.type) {
     case 4: case 68: {
       const { value, encoding } = octetValue(vb.value);
-      const cut = value.length > MAX_VALUE_CHARS ? { truncated: true as const } : {};
-      return { ...base, value: truncate(value, MAX_VALUE_CHARS), encoding, ...cut };
+      const out = at(truncate(value, MAX_VALUE_CHARS));
+      out.encoding = encoding;
+      if (value.length > MAX_VALUE_CHARS) out.truncated = true;
+      return out;
     }
-    case 3: return { ...base, value: Buffer.isBuffer(vb.value) ? vb.value.toString('hex') : String(vb.value ?? '') };
+    case 3: return at(Buffer.isBuffer(vb.value) ? vb.value.toString('hex') : String(vb.value ?? ''));
     case 6: {
       const oid = String(vb.value ?? '');
+      const out = at(oid);
       const valueName = mibs.nameOf(oid);
-      return { ...base, value: oid, ...(valueName ? { valueName } : {}) };
+      if (valueName) out.valueName = valueName;
+      return out;
     }
-    case 70: return { ...base, value: unsigned64(vb.value) };
-    case 5: case 128: case 129: case 130: return { ...base, value: '' };
-    default: return { ...base, value: vb.value === null || vb.value === undefined ? '' : String(vb.value) };
+    case 70: return at(unsigned64(vb.value));
+    case 5: case 128: case 129: case 130: return at('');
+    default: return at(vb.value === null || vb.value === undefined ? '' : String(vb.value));
   }
 }
 
@@ -103,7 +119,7 @@ export function normalizeTrap(
     uptime = pdu.upTime;
     const enterpriseName = o.mibs.nameOf(enterprise);
     v1 = { enterprise, agentAddress: String(pdu.agentAddr ?? ''), genericTrap: generic, specificTrap: specific, ...(enterpriseName ? { enterpriseName } : {}) };
-    rest.push(...raw);
+    for (const vb of raw) rest.push(vb);
     rest.push({ oid: SNMP_TRAP_ADDRESS_0, type: 64, value: v1.agentAddress }, { oid: SNMP_TRAP_ENTERPRISE_0, type: 6, value: enterprise });
   } else {
     for (const vb of raw) {
@@ -115,19 +131,20 @@ export function normalizeTrap(
       }
     }
   }
-  const kept = rest.slice(0, MAX_VARBINDS).map((vb) => toVarbind(vb, o.mibs));
+  const keep = Math.min(rest.length, MAX_VARBINDS);
+  const kept: TrapVarbind[] = [];
+  for (let i = 0; i < keep; i++) kept.push(toVarbind(rest[i]!, o.mibs));
   const trapName = trapOid ? o.mibs.nameOf(trapOid) : undefined;
-  const trap: TrapParts = {
-    version: o.version,
-    pdu: pdu.type === PDU.inform ? 'inform' : 'trap',
-    trapOid,
-    ...(trapName ? { trapName } : {}),
-    ...(uptime !== undefined && Number.isFinite(uptime) ? { uptime } : {}),
-    security: o.security,
-    ...(v1 ? { v1 } : {}),
-    varbinds: kept,
-    ...(rest.length > MAX_VARBINDS ? { varbindsOmitted: rest.length - MAX_VARBINDS } : {}),
-  };
+  // Keys in a fixed order (version, pdu, trapOid, trapName, uptime, security, v1, varbinds,
+  // varbindsOmitted): stored and rendered events keep one shape.
+  // (security and varbinds are set below, before the object is returned.)
+  const trap = { version: o.version, pdu: pdu.type === PDU.inform ? 'inform' : 'trap', trapOid } as Mutable<TrapParts>;
+  if (trapName) trap.trapName = trapName;
+  if (uptime !== undefined && Number.isFinite(uptime)) trap.uptime = uptime;
+  trap.security = o.security;
+  if (v1) trap.v1 = v1;
+  trap.varbinds = kept;
+  if (rest.length > MAX_VARBINDS) trap.varbindsOmitted = rest.length - MAX_VARBINDS;
   return { trap, host: pickHost(o.hostFrom, trapAddress, v1?.agentAddress, o.peerAddress), message: renderTrap(trap) };
 }
 
@@ -149,5 +166,6 @@ export function renderTrap(t: TrapParts): string {
     if (out.length > MAX_MESSAGE_CHARS) break;
   }
   if (t.varbindsOmitted) out += ` (+${t.varbindsOmitted} varbinds omitted)`;
-  return truncate(escapeControls(out), MAX_MESSAGE_CHARS);
+  // The test is cheaper than a replace that finds nothing, the usual case.
+  return truncate(hasControls(out) ? escapeControls(out) : out, MAX_MESSAGE_CHARS);
 }
