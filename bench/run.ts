@@ -19,7 +19,7 @@ import { loadAverage, readCpu } from './lib/proc.js';
 import { sleep } from './lib/gateway.js';
 import { hotSpots, type CpuProfile } from './lib/profile.js';
 import { plan, type Step } from './lib/scenarios.js';
-import { formatTable, ratio, type Row } from './lib/table.js';
+import { formatLossless, formatTable, losslessRates, ratio, type Row } from './lib/table.js';
 
 const HELP = `usage: npm run bench -- [options]
   --quick          short steps and fewer rates (a few minutes; for shared machines)
@@ -31,6 +31,7 @@ const HELP = `usage: npm run bench -- [options]
   --keep           keep the work directory (configs, logs, daemon output)
   --quiet-wait S   before each step wait up to S seconds for the machine to be < 20 % busy
   --out DIR        where the JSON goes (bench/results)
+Environment: BENCH_NODE_FLAGS="--flag ..." adds node flags to the gateway's command line.
 `;
 const opts = parseOptions(process.argv.slice(2), { quick: false, peers: false, only: '', profile: false, 'profile-step': 'udp-3164@max', 'quiet-wait': 0, 'no-build': false, keep: false, out: '' }, HELP);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,7 +103,8 @@ const header = `eventgate ${commit}${dirty ? ' (uncommitted changes in src)' : '
   `features ${Object.entries(features).filter(([, v]) => v).map(([k]) => k).join(', ') || 'udp only'}\n` +
   (profileSummary ? `${opts['profile-step']} ran under node --cpu-prof (its gateway figures include the profiler's overhead)\n` : '');
 const table = formatTable(rows, opts.peers);
-process.stdout.write(`\n${header}\n${table}\n`);
+const lossless = losslessRates(rows);
+process.stdout.write(`\n${header}\n${table}\n\nHighest steady rate lost ≤ 0.1 % (steps tried: the rates above):\n\n${formatLossless(lossless)}\n`);
 if (profileSummary) {
   process.stdout.write(`\nCPU profile of the gateway, ${opts['profile-step']}, from the first datagram on (self time, share of busy time):\n`);
   for (const h of profileSummary) process.stdout.write(`  ${String(h.percent).padStart(5)} %  ${h.selfMs} ms  ${h.fn}  ${h.where}\n`);
@@ -113,7 +115,7 @@ mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `${new Date().toISOString().slice(0, 10)}-${commit}${opts.quick ? '-quick' : ''}.json`);
 writeFileSync(file, JSON.stringify({
   commit, dirty, date: new Date().toISOString(), quick: opts.quick, machine, loadAverage: { before: load0, after: load1 }, features,
-  rows: rows.map((r) => ({ ...r, ratio: ratio(r) })), ...(profileSummary ? { profile: profileSummary } : {}),
+  rows: rows.map((r) => ({ ...r, ratio: ratio(r) })), lossless, ...(profileSummary ? { profile: profileSummary } : {}),
 }, null, 2) + '\n');
 log(`wrote ${file}`);
 if (opts.keep) log(`kept ${work}`);

@@ -106,7 +106,8 @@ export async function startGateway(o: { root: string; dir: string; config: strin
   const entry = mode === 'run' ? [join(o.root, 'dist/main.js'), 'run'] : [join(o.root, 'bench/gateway-host.mjs')];
   const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
   // stdout to a file: notification lines and logs cost the gateway a write, not a pipe reader.
-  const child: ChildProcess = spawn(process.execPath, [...prof, ...entry, '--config', file], {
+  const extra = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  const child: ChildProcess = spawn(process.execPath, [...extra, ...prof, ...entry, '--config', file], {
     stdio: ['ignore', out, err],
     env: { ...process.env, BENCH_V3_AUTH: V3.auth, BENCH_V3_PRIV: V3.priv },
   });

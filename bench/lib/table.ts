@@ -42,3 +42,43 @@ export function formatTable(rows: readonly Row[], withPeers: boolean): string {
   }
   return lines.join('\n');
 }
+
+/** At most this share of the sent messages lost still counts as lossless (as in the L2 test). */
+const LOSSLESS = 0.001;
+
+export interface LosslessRate {
+  readonly scenario: string;
+  /** Highest steady rate step each delivered without loss; 0 when none did. */
+  readonly eventgate: number;
+  readonly peer?: number;
+  readonly ratio?: number;
+}
+
+/**
+ * The issue's "lossless rate" per scenario: of the steady steps (id@rate), the highest rate
+ * at which each side lost at most 0.1 %, and eventgate's over the peer's.
+ */
+export function losslessRates(rows: readonly Row[]): LosslessRate[] {
+  const out = new Map<string, { eventgate: number; peer?: number }>();
+  for (const r of rows) {
+    const at = r.id.lastIndexOf('@');
+    const rate = Number(r.id.slice(at + 1));
+    if (at < 0 || !Number.isFinite(rate) || rate <= 0) continue;
+    const scenario = r.id.slice(0, at);
+    const s = out.get(scenario) ?? { eventgate: 0 };
+    const ok = (m: Measured | undefined) => m !== undefined && m.sent > 0 && m.lost <= LOSSLESS * m.sent;
+    if (ok(r.eventgate)) s.eventgate = Math.max(s.eventgate, rate);
+    if (r.peer) s.peer = Math.max(s.peer ?? 0, ok(r.peer) ? rate : 0);
+    out.set(scenario, s);
+  }
+  return [...out].map(([scenario, s]) => ({
+    scenario, ...s,
+    ...(s.peer ? { ratio: Math.round((100 * s.eventgate) / s.peer) / 100 } : {}),
+  }));
+}
+
+export function formatLossless(rates: readonly LosslessRate[]): string {
+  const lines = ['| scenario | eventgate lossless rate/s | peer lossless rate/s | ratio |', '|---|---|---|---|'];
+  for (const r of rates) lines.push(`| ${r.scenario} | ${n(r.eventgate)} | ${n(r.peer)} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`} |`);
+  return lines.join('\n');
+}

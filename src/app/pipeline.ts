@@ -56,14 +56,14 @@ const BATCH = 1024;
 /**
  * Group commit: while the queue holds less than a full batch, a batch is committed at most
  * every COMMIT_EVERY_MS, or every twice the time the previous batch took to process (at
- * most MAX_COMMIT_EVERY_MS): a light stream waits at most 5 ms, a heavy one is written in
+ * most MAX_COMMIT_EVERY_MS): a light stream waits at most 5 ms, a heavy one 10 ms, written in
  * fewer, larger transactions, which cost less per event (each commit rewrites the pages it
  * touched and wakes delivery), so the loop keeps up where it would otherwise drop. Events
  * wait in memory either way, so this changes no delivery guarantee, only receive → outbox
  * latency.
  */
 const COMMIT_EVERY_MS = 5;
-const MAX_COMMIT_EVERY_MS = 20;
+const MAX_COMMIT_EVERY_MS = 10;
 
 export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   let stages = initial;
