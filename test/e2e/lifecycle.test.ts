@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT, runCli, startGatewayProcess } from '../helpers/gateway-process.js';
@@ -16,7 +16,8 @@ it('SIGTERM drains the delivery in flight and exits 0 within 5 s', async (t) => 
   const dir = tempDir(t);
   const hook = recordingHook(dir);
   const slow = join(dir, 'slow-hook.sh');
-  writeFileSync(slow, `#!/bin/sh\nsleep 1\nexec ${hook.path} "$@"\n`);
+  const running = join(dir, 'hook-running');
+  writeFileSync(slow, `#!/bin/sh\ntouch ${running}\nsleep 1\nexec ${hook.path} "$@"\n`);
   chmodSync(slow, 0o755);
   const gw = await startGatewayProcess(dir, `listeners:
   syslog:
@@ -31,7 +32,8 @@ routes:
   await new Promise<void>((r) => s.send('<12>Nov 22 10:00:00 pc av: Virus found: InFlight-1 in /x', gw.port('udp'), '127.0.0.1', () => r()));
   s.close();
   await waitFor(() => gw.records().find((r) => r.msg === 'eventgate started'), 'startup record');
-  await new Promise((r) => setTimeout(r, 300)); // the hook is now sleeping
+  // SIGTERM while the hook sleeps (its helper process can take a while to start on a busy box).
+  await waitFor(() => existsSync(running), () => `the hook to start\n${gw.tail()}`, 20_000);
   const started = Date.now();
   const code = await gw.stop('SIGTERM');
   const took = Date.now() - started;

@@ -160,14 +160,23 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
     sockets.set(port, socket);
     state.open++;
     state.peakOpen = Math.max(state.peakOpen, state.open);
-    // Closed for counting once the client has finished its side (its FIN is read at once;
-    // 'close' only comes in a later phase of this process's event loop).
+    // Closed for counting once the client has said QUIT or finished its side (its FIN is read
+    // at once; 'close' only comes in a later phase of this process's event loop). Counting
+    // from QUIT on: on loopback the client's next connection can be accepted here before the
+    // FIN of the one it just closed is read, an overlap of teardown, not of sessions.
     let counted = true;
     const gone = () => {
       if (counted) state.open--;
       counted = false;
       if (sockets.get(port) === socket) sockets.delete(port);
     };
+    const uncount = () => {
+      if (counted) state.open--;
+      counted = false;
+    };
+    socket.on('data', (chunk: Buffer) => {
+      if (counted && /(^|\n)QUIT\r?\n/i.test(chunk.toString('latin1'))) uncount();
+    });
     socket.once('end', gone);
     socket.once('close', gone);
   });
