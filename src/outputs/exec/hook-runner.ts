@@ -9,7 +9,6 @@
  * starts a new one.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHook, type HookOutcome, type HookRequest } from './run-hook.js';
@@ -133,11 +132,15 @@ function hold(c: ChildProcess, on: boolean): void {
   }
 }
 
+const HELPERS = 4;
+
 /**
- * `size` helpers (default: one per CPU, at most 4), each hook to the least busy one, so
- * forks run in parallel on several cores; a helper is started at its first hook.
+ * `size` helpers (default 4), each hook to the least busy one; a helper is started at its
+ * first hook, so a quiet gateway runs one. Four even on fewer CPUs: a helper mostly waits
+ * on fork, exec and the hook's pipes, so with two CPUs four helpers gave 368–399 hook runs
+ * a second against 299–312 with two (bench exec-hook@800).
  */
-export function createProcessRunner(size = Math.min(4, Math.max(1, availableParallelism()))): HookRunner {
+export function createProcessRunner(size = HELPERS): HookRunner {
   const helpers = Array.from({ length: size }, createHelper);
   return {
     run(request, signal) {
