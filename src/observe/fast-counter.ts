@@ -20,6 +20,8 @@ export class FastCounter<T extends string = string> extends Counter<T> {
   constructor(config: CounterConfiguration<T>) {
     super(config);
     this.names = config.labelNames ?? [];
+    // prom-client's constructor puts its own `inc` on the instance, over any subclass method.
+    this.inc = FastCounter.prototype.inc;
   }
 
   override inc(labels: LabelValues<T>, value?: number): void;
@@ -31,13 +33,13 @@ export class FastCounter<T extends string = string> extends Counter<T> {
     const value = typeof a === 'number' ? a : (b ?? 1);
     // A negative or non-finite value takes prom-client's path, which throws as before.
     if (!(value >= 0) || value === Infinity) {
-      super.inc(a as LabelValues<T>, b);
+      this.base(a, b);
       return;
     }
     const key = this.key(labels);
     let cell = this.cells.get(key);
     if (cell === undefined) {
-      super.inc(labels, 0); // validates the label names and shows the series at 0
+      this.base(labels, 0); // validates the label names and shows the series at 0
       cell = { labels: { ...labels }, pending: 0 };
       this.cells.set(key, cell);
     }
@@ -60,6 +62,11 @@ export class FastCounter<T extends string = string> extends Counter<T> {
     (super.remove as (...a: unknown[]) => void)(...args);
   }
 
+  /** prom-client's own increment (validating, hashing the labels). */
+  private base(labels: unknown, value?: number): void {
+    (Counter.prototype as unknown as { incWithoutExemplar(l: unknown, v?: number): void }).incWithoutExemplar.call(this, labels, value);
+  }
+
   /** Label values in declared order, each but the last prefixed by its length: unambiguous. */
   private key(labels: LabelValues<T>): string {
     const names = this.names;
@@ -75,7 +82,7 @@ export class FastCounter<T extends string = string> extends Counter<T> {
   private fold(): void {
     for (const cell of this.cells.values()) {
       if (cell.pending === 0) continue;
-      super.inc(cell.labels, cell.pending);
+      this.base(cell.labels, cell.pending);
       cell.pending = 0;
     }
   }

@@ -60,6 +60,14 @@ test('a series shows at 0 from its first increment; reset and remove forget', as
   assert.deepEqual(await values(fast), [{ labels: { a: 'r', b: 's' }, value: 2 }]);
 });
 
+test('its own increment is the one called (prom-client sets one on the instance)', () => {
+  const { fast } = pair();
+  assert.equal(fast.inc, FastCounter.prototype.inc);
+  fast.inc({ a: 'p', b: 'q' }, 2);
+  const internal = (fast as unknown as { hashMap: Record<string, { value: number }> }).hashMap;
+  assert.deepEqual(Object.values(internal).map((v) => v.value), [0], 'not folded into prom-client before a read');
+});
+
 test('refuses what prom-client refuses: unknown labels, negative values', () => {
   const { fast } = pair();
   assert.throws(() => fast.inc({ c: 'x' } as never));
