@@ -113,6 +113,10 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     }
   }
 
+  /** Stores one notification, due at `at`; false when its id was already there. */
+  const insertRow = (n: Notification, at: number): boolean =>
+    st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, at, JSON.stringify(n)).changes > 0;
+
   function writeOpsBody(batch: readonly Op[]): void {
     for (const op of batch) {
       const base = { at: op.at, notificationId: op.id, channel: op.channel, attempt: op.attempt };
@@ -126,7 +130,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
         st.bury.run(op.at, op.error.code, op.error.message, op.id);
         st.delete.run(op.id);
         history.attempt({ ...base, outcome: 'dead', code: op.error.code, message: op.error.message });
-        if (op.followUp) st.insert.run(op.followUp.id, op.followUp.channel, severityRank(op.followUp.severity), op.followUp.createdAt, op.at, JSON.stringify(op.followUp));
+        if (op.followUp) insertRow(op.followUp, op.at);
       }
     }
   }
@@ -183,7 +187,7 @@ export function createSqliteOutbox(deps: SqliteOutboxDeps): SqliteOutbox {
     durable: true,
     insert(ns, now) {
       for (const n of ns) {
-        if (st.insert.run(n.id, n.channel, severityRank(n.severity), n.createdAt, now, JSON.stringify(n)).changes) {
+        if (insertRow(n, now)) {
           bump(txDelta, n.channel, 1);
           txInserted.push({ n, at: now });
         }

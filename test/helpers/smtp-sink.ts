@@ -165,14 +165,13 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
     // from QUIT on: on loopback the client's next connection can be accepted here before the
     // FIN of the one it just closed is read, an overlap of teardown, not of sessions.
     let counted = true;
-    const gone = () => {
-      if (counted) state.open--;
-      counted = false;
-      if (sockets.get(port) === socket) sockets.delete(port);
-    };
     const uncount = () => {
       if (counted) state.open--;
       counted = false;
+    };
+    const gone = () => {
+      uncount();
+      if (sockets.get(port) === socket) sockets.delete(port);
     };
     socket.on('data', (chunk: Buffer) => {
       if (counted && /(^|\n)QUIT\r?\n/i.test(chunk.toString('latin1'))) uncount();
