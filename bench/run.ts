@@ -18,8 +18,8 @@ import { RSYSLOGD, SNMPTRAPD } from './lib/peers.js';
 import { loadAverage, readCpu } from './lib/proc.js';
 import { sleep } from './lib/gateway.js';
 import { hotSpots, type CpuProfile } from './lib/profile.js';
-import { plan, type Step } from './lib/scenarios.js';
-import { formatLossless, formatTable, losslessRates, ratio, type Row } from './lib/table.js';
+import { BURST_RATE, plan, type Step } from './lib/scenarios.js';
+import { formatLossless, formatTable, losslessBursts, losslessRates, ratio, type Row } from './lib/table.js';
 
 const HELP = `usage: npm run bench -- [options]
   --quick          short steps and fewer rates (a few minutes; for shared machines)
@@ -104,7 +104,9 @@ const header = `eventgate ${commit}${dirty ? ' (uncommitted changes in src)' : '
   (profileSummary ? `${opts['profile-step']} ran under node --cpu-prof (its gateway figures include the profiler's overhead)\n` : '');
 const table = formatTable(rows, opts.peers);
 const lossless = losslessRates(rows);
+const bursts = losslessBursts(rows);
 process.stdout.write(`\n${header}\n${table}\n\nHighest steady rate lost ≤ 0.1 % (steps tried: the rates above):\n\n${formatLossless(lossless)}\n`);
+if (bursts.length) process.stdout.write(`\nLargest burst at ${BURST_RATE.toLocaleString('en')}/s lost ≤ 0.1 % (messages):\n\n${formatLossless(bursts, 'lossless burst')}\n`);
 if (profileSummary) {
   process.stdout.write(`\nCPU profile of the gateway, ${opts['profile-step']}, from the first datagram on (self time, share of busy time):\n`);
   for (const h of profileSummary) process.stdout.write(`  ${String(h.percent).padStart(5)} %  ${h.selfMs} ms  ${h.fn}  ${h.where}\n`);
@@ -115,7 +117,7 @@ mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `${new Date().toISOString().slice(0, 10)}-${commit}${opts.quick ? '-quick' : ''}.json`);
 writeFileSync(file, JSON.stringify({
   commit, dirty, date: new Date().toISOString(), quick: opts.quick, machine, loadAverage: { before: load0, after: load1 }, features,
-  rows: rows.map((r) => ({ ...r, ratio: ratio(r) })), lossless, ...(profileSummary ? { profile: profileSummary } : {}),
+  rows: rows.map((r) => ({ ...r, ratio: ratio(r) })), lossless, bursts, ...(profileSummary ? { profile: profileSummary } : {}),
 }, null, 2) + '\n');
 log(`wrote ${file}`);
 if (opts.keep) log(`kept ${work}`);

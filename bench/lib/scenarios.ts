@@ -1,8 +1,10 @@
 /**
  * What `npm run bench` measures: syslog over UDP at rising rates and flat out, TCP
  * throughput (LF and octet-counted framing, one and several connections), SNMP v2c traps at
- * rising rates and flat out, v3 authPriv traps, exec hook runs per second. Every step is
- * bounded by a message count and a time limit. `quick` is a short subset for shared hosts.
+ * rising rates and flat out, v3 authPriv traps, exec hook runs per second, and bursts (an
+ * outbreak: every console at once for a second or more, `<scenario>-burst@<count>`, sent at
+ * BURST_RATE). Every step is bounded by a message count and a time limit. `quick` is a short
+ * subset for shared hosts.
  */
 import type { Features } from './gateway.js';
 
@@ -26,6 +28,9 @@ export interface Step {
 const syslog = (proto: 'udp' | 'tcp', format: '3164' | '5424', framing: 'lf' | 'octet' = 'lf', procs = 1): Load =>
   ({ kind: 'syslog', proto, format, framing, procs });
 
+/** Messages per second of a burst step. */
+export const BURST_RATE = 50_000;
+
 export function plan(quick: boolean): Step[] {
   const secs = quick ? 3 : 5;
   const maxCount = quick ? 300_000 : 1_000_000;
@@ -33,6 +38,10 @@ export function plan(quick: boolean): Step[] {
     ({ id: `${id}@${rate}`, load, rate, count: rate * secs, maxSeconds: secs * 3, needs, ...(hook ? { hook } : {}) });
   const flat = (id: string, load: Load, count: number, needs: (keyof Features)[] = []): Step =>
     ({ id: `${id}@max`, load, rate: 0, count, maxSeconds: quick ? 15 : 30, needs });
+  const burst = (id: string, load: Load, count: number, needs: (keyof Features)[] = []): Step =>
+    ({ id: `${id}-burst@${count}`, load, rate: BURST_RATE, count, maxSeconds: 30, needs });
+  const udpBursts = quick ? [50_000] : [20_000, 50_000, 100_000, 200_000];
+  const trapBursts = quick ? [] : [20_000, 50_000, 100_000];
   const udpRates = quick ? [10_000, 50_000] : [10_000, 20_000, 25_000, 30_000, 50_000, 100_000, 150_000, 200_000];
   const trapRates = quick ? [5_000] : [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000];
   const v3Rates = quick ? [500] : [200, 500, 1_000];
@@ -40,6 +49,7 @@ export function plan(quick: boolean): Step[] {
   return [
     ...udpRates.map((r) => steady('udp-3164', syslog('udp', '3164'), r)),
     flat('udp-3164', syslog('udp', '3164'), maxCount),
+    ...udpBursts.map((n) => burst('udp-3164', syslog('udp', '3164'), n)),
     flat('udp-5424', syslog('udp', '5424'), maxCount),
     ...(quick ? [] : [flat('udp-3164-2senders', syslog('udp', '3164', 'lf', 2), maxCount)]),
     flat('tcp-lf-3164', syslog('tcp', '3164'), maxCount, ['tcp']),
@@ -47,6 +57,7 @@ export function plan(quick: boolean): Step[] {
     ...(quick ? [] : [flat('tcp-lf-3164-4conns', syslog('tcp', '3164', 'lf', 4), maxCount, ['tcp'])]),
     ...trapRates.map((r) => steady('trap-v2c', { kind: 'trap', version: '2c' }, r, ['snmp'])),
     flat('trap-v2c', { kind: 'trap', version: '2c' }, quick ? 100_000 : 300_000, ['snmp']),
+    ...trapBursts.map((n) => burst('trap-v2c', { kind: 'trap', version: '2c' }, n, ['snmp'])),
     ...v3Rates.map((r) => steady('trap-v3', { kind: 'trap', version: '3' }, r, ['snmp'])),
     ...hookRates.map((r) => steady('exec-hook', { kind: 'trap', version: '2c' }, r, [], true)),
   ];

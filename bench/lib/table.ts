@@ -59,6 +59,19 @@ export interface LosslessRate {
  * at which each side lost at most 0.1 %, and eventgate's over the peer's.
  */
 export function losslessRates(rows: readonly Row[]): LosslessRate[] {
+  return largestLossless(rows.filter((r) => !isBurst(r)));
+}
+
+/** The largest burst (`<scenario>-burst@<count>`) each side took without loss, per scenario. */
+export function losslessBursts(rows: readonly Row[]): LosslessRate[] {
+  return largestLossless(rows.filter(isBurst));
+}
+
+const isBurst = (r: Row) => r.id.includes('-burst@');
+const lossless = (m: Measured | undefined) => m !== undefined && m.sent > 0 && m.lost <= LOSSLESS * m.sent;
+
+/** Per scenario (the id before `@`), the highest number after `@` each side passed without loss. */
+function largestLossless(rows: readonly Row[]): LosslessRate[] {
   const out = new Map<string, { eventgate: number; peer?: number }>();
   for (const r of rows) {
     const at = r.id.lastIndexOf('@');
@@ -66,9 +79,8 @@ export function losslessRates(rows: readonly Row[]): LosslessRate[] {
     if (at < 0 || !Number.isFinite(rate) || rate <= 0) continue;
     const scenario = r.id.slice(0, at);
     const s = out.get(scenario) ?? { eventgate: 0 };
-    const ok = (m: Measured | undefined) => m !== undefined && m.sent > 0 && m.lost <= LOSSLESS * m.sent;
-    if (ok(r.eventgate)) s.eventgate = Math.max(s.eventgate, rate);
-    if (r.peer) s.peer = Math.max(s.peer ?? 0, ok(r.peer) ? rate : 0);
+    if (lossless(r.eventgate)) s.eventgate = Math.max(s.eventgate, rate);
+    if (r.peer) s.peer = Math.max(s.peer ?? 0, lossless(r.peer) ? rate : 0);
     out.set(scenario, s);
   }
   return [...out].map(([scenario, s]) => ({
@@ -77,8 +89,8 @@ export function losslessRates(rows: readonly Row[]): LosslessRate[] {
   }));
 }
 
-export function formatLossless(rates: readonly LosslessRate[]): string {
-  const lines = ['| scenario | eventgate lossless rate/s | peer lossless rate/s | ratio |', '|---|---|---|---|'];
+export function formatLossless(rates: readonly LosslessRate[], what = 'lossless rate/s'): string {
+  const lines = [`| scenario | eventgate ${what} | peer ${what} | ratio |`, '|---|---|---|---|'];
   for (const r of rates) lines.push(`| ${r.scenario} | ${n(r.eventgate)} | ${n(r.peer)} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`} |`);
   return lines.join('\n');
 }

@@ -6,8 +6,11 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Logger } from '../observe/logger.js';
-import type { BoundAddress } from './listener.js';
+
+/** Where binding reports what it had to change (a Logger, or the receiving thread's relay). */
+export interface SetupLog {
+  warn(fields: object, message: string): void;
+}
 
 async function bind(address: string, port: number): Promise<Socket> {
   const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false });
@@ -22,7 +25,7 @@ async function bind(address: string, port: number): Promise<Socket> {
 }
 
 /** Binds `address:port`; rejects when binding fails (other than IPv6 being unavailable for `::`). */
-export async function bindUdpSocket(o: { address: string; port: number; receiveBufferBytes: number; log: Logger }): Promise<Socket> {
+export async function bindUdpSocket(o: { address: string; port: number; receiveBufferBytes: number; log: SetupLog }): Promise<Socket> {
   let socket: Socket;
   try {
     socket = await bind(o.address, o.port);
@@ -38,16 +41,4 @@ export async function bindUdpSocket(o: { address: string; port: number; receiveB
     o.log.warn({ err }, 'could not set the receive buffer size');
   }
   return socket;
-}
-
-/** Closes a listener socket (if any); resolves once it is closed. */
-export async function closeUdpSocket(socket: Socket | undefined): Promise<void> {
-  if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
-}
-
-/** The address a listener socket is bound to, as listeners report it. */
-export function udpAddresses(socket: Socket | undefined): BoundAddress[] {
-  if (!socket) return [];
-  const a = socket.address();
-  return [{ protocol: 'udp', address: a.address, port: a.port }];
 }

@@ -18,6 +18,11 @@ const rateLimit = z
   .transform((r) => ({ rate: r.rate, burst: r.burst ?? Math.max(1, Math.ceil(r.rate)) }))
   .meta({ description: 'Per-source token bucket; messages over it are dropped and counted' });
 
+/** UDP sockets are read on their own thread; what it may hold while the event loop is busy. */
+const burstBuffer = size.prefault('16MiB').meta({
+  description: 'Memory for datagrams received but not yet processed (payload + 64 bytes each): a burst waits here instead of overrunning the socket buffer; beyond it datagrams are dropped and counted',
+});
+
 const common = {
   id: identifier.optional().meta({ description: 'Listener id for logs and metrics; default syslog-<protocol>-<port>' }),
   address: z.string().default('::').meta({ description: 'Address to bind; "::" is dual-stack IPv6 + IPv4' }),
@@ -38,6 +43,7 @@ export const syslogUdpListener = z.strictObject({
   protocol: z.literal('udp'),
   port: z.number().int().min(0).max(65535),
   receive_buffer_size: size.prefault('4MiB').meta({ description: 'Socket receive buffer (capped by net.core.rmem_max)' }),
+  burst_buffer_size: burstBuffer,
 });
 
 export const syslogTcpListener = z.strictObject({
@@ -93,6 +99,7 @@ export const snmpListener = z.strictObject({
   host_from: z.array(z.enum(HOST_SOURCES)).min(1).default(['trap_address', 'agent_address', 'source'])
     .meta({ description: 'Where the reporting host comes from, first found wins: snmpTrapAddress.0, the v1 agent address, the UDP source' }),
   receive_buffer_size: size.prefault('4MiB').meta({ description: 'Socket receive buffer (capped by net.core.rmem_max)' }),
+  burst_buffer_size: burstBuffer,
 });
 export type SnmpListenerConfig = z.output<typeof snmpListener>;
 

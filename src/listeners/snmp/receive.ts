@@ -30,7 +30,8 @@ export type Reply = (bytes: Buffer, port: number, address: string) => void;
 
 export interface TrapReceiver {
   readonly engine: Engine;
-  onDatagram(bytes: Buffer, rinfo: { address: string; port: number }, reply: Reply): void;
+  /** `ageMs`: how long ago the socket received it (it waited in the receiving thread). */
+  onDatagram(bytes: Buffer, rinfo: { address: string; port: number }, reply: Reply, ageMs?: number): void;
 }
 
 export function createTrapReceiver(ctx: ListenerContext, opts: TrapReceiverOptions): TrapReceiver {
@@ -55,8 +56,8 @@ export function createTrapReceiver(ctx: ListenerContext, opts: TrapReceiverOptio
     reply(bytes, port, address);
   }
 
-  function accept(reply: Reply, o: Extract<Outcome, { kind: 'accepted' }>, address: string, port: number): void {
-    const now = ctx.clock.now();
+  function accept(reply: Reply, o: Extract<Outcome, { kind: 'accepted' }>, address: string, port: number, ageMs: number): void {
+    const now = ctx.clock.now() - ageMs;
     const n = normalizeTrap(o.pdu, { version: o.version, security: o.security, mibs: opts.mibs, hostFrom: opts.hostFrom, peerAddress: address });
     const event: GatewayEvent = {
       id: ctx.newId(),
@@ -82,14 +83,14 @@ export function createTrapReceiver(ctx: ListenerContext, opts: TrapReceiverOptio
 
   return {
     engine,
-    onDatagram(bytes, rinfo, reply) {
+    onDatagram(bytes, rinfo, reply, ageMs = 0) {
       const address = normalizeAddress(rinfo.address);
       metrics.received.inc({ listener });
       try {
-        const o = engine.process(bytes, { address, port: rinfo.port }, ctx.clock.monotonic());
+        const o = engine.process(bytes, { address, port: rinfo.port }, ctx.clock.monotonic() - ageMs);
         if (o.kind === 'rejected') reject(o.reason, address, o.version);
         else if (o.kind === 'discovery') for (const r of o.responses) send(reply, r, rinfo.port, rinfo.address, 'report');
-        else accept(reply, o, address, rinfo.port);
+        else accept(reply, o, address, rinfo.port, ageMs);
       } catch (err) {
         // The engine and normalizer are total by design; this guard keeps a bug from ending the process.
         metrics.snmpRejected.inc({ listener, reason: 'malformed' });

@@ -1,12 +1,11 @@
 /**
- * The SNMP trap listener on node:dgram: binds the socket and hands each datagram to the
- * trap receiver (receive.ts), which decides what becomes an event and what is sent back.
- * No error escapes the message handler.
+ * The SNMP trap listener: a UDP socket read on its own thread (udp-receiver.ts), each
+ * datagram handed to the trap receiver (receive.ts), which decides what becomes an event and
+ * what is sent back (through the same socket). No error escapes the message handler.
  */
-import type { Socket } from 'node:dgram';
 import type { OidIndex } from '../../mib/oid-index.js';
 import type { Listener, ListenerContext } from '../listener.js';
-import { bindUdpSocket, closeUdpSocket, udpAddresses } from '../udp-socket.js';
+import { openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
 import type { EngineOptions } from './engine.js';
 import type { HostSource } from './normalize.js';
 import { createTrapReceiver } from './receive.js';
@@ -16,37 +15,46 @@ export interface SnmpListenerOptions {
   readonly address: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
+  /** What the receiving thread may hold for the event loop (payloads + 64 bytes each). */
+  readonly burstBufferBytes: number;
   readonly hostFrom: readonly HostSource[];
   readonly engine: EngineOptions;
   readonly mibs: OidIndex;
 }
 
 export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptions): Listener {
-  let socket: Socket | undefined;
+  let udp: UdpReceiver | undefined;
   const listener = opts.id;
   const log = ctx.log.child({ component: 'snmp', listener });
+  const { metrics } = ctx;
 
   return {
     id: listener,
     async start() {
       const receiver = createTrapReceiver(ctx, { listener, hostFrom: opts.hostFrom, engine: opts.engine, mibs: opts.mibs, log });
-      const s = await bindUdpSocket({ address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, log });
-      s.on('error', (err) => ctx.warn('ERR_LISTENER_SOCKET', 'snmp socket error', { listener, err }));
-      const reply = (bytes: Buffer, port: number, address: string) => {
-        s.send(bytes, port, address, (err) => {
-          if (err) ctx.warn('ERR_LISTENER_SOCKET', 'could not send an SNMP response', { listener, err });
-        });
-      };
-      s.on('message', (msg, rinfo) => receiver.onDatagram(msg, rinfo, reply));
-      socket = s;
-      const a = s.address();
-      log.info({ address: a.address, port: a.port, engineId: receiver.engine.engineId, mibObjects: opts.mibs.size }, 'snmp trap listener started');
+      const reply = (bytes: Buffer, port: number, address: string) => udp?.send(bytes, port, address);
+      udp = await openUdpReceiver(
+        { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, bufferBytes: opts.burstBufferBytes, log },
+        {
+          onDatagram: (msg, address, port, ageMs) => receiver.onDatagram(msg, { address, port }, reply, ageMs),
+          onDropped(n) {
+            metrics.received.inc({ listener }, n);
+            metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
+            ctx.warn('ERR_QUEUE_FULL', 'snmp burst buffer full; datagrams dropped', { listener, dropped: n });
+          },
+          onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `snmp ${message}`, { listener, err }),
+          hasRoom: () => ctx.hasRoom(),
+          onDrain: (fn) => ctx.onDrain(fn),
+        },
+      );
+      const a = udp.addresses()[0];
+      log.info({ address: a?.address, port: a?.port, engineId: receiver.engine.engineId, mibObjects: opts.mibs.size, receiveBuffer: udp.receiveBuffer }, 'snmp trap listener started');
     },
     async stop() {
-      const s = socket;
-      socket = undefined;
-      await closeUdpSocket(s);
+      const u = udp;
+      udp = undefined;
+      await u?.close();
     },
-    addresses: () => udpAddresses(socket),
+    addresses: () => udp?.addresses() ?? [],
   };
 }

@@ -43,11 +43,12 @@ function buildEvent(bytes: Uint8Array, id: string, now: number, listener: string
 /**
  * Parses one message and emits it. Counts received, parsed, malformed and dropped; an empty
  * message is dropped, every other one becomes an event (malformed parts kept as text).
+ * `ageMs`: how long ago the socket received it (it waited in a receiving thread).
  */
-export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Uint8Array, peer: Peer, decode?: Decoder): void {
+export function ingestSyslog(ctx: ListenerContext, listenerId: string, bytes: Uint8Array, peer: Peer, decode?: Decoder, ageMs = 0): void {
   const { metrics } = ctx;
   metrics.received.inc({ listener: listenerId });
-  const now = ctx.clock.now();
+  const now = ctx.clock.now() - ageMs;
   let built;
   try {
     built = buildEvent(bytes, ctx.newId(), now, listenerId, peer, decode);

@@ -1,14 +1,15 @@
 /**
- * Syslog over UDP (RFC 5426) on node:dgram. One datagram is one message. Binds `::`
- * dual-stack by default (IPv4 peers appear as IPv4 after normalization) and falls back to
- * 0.0.0.0 where IPv6 is unavailable. Datagrams from sources outside the allow-list or over
- * their rate limit are counted and dropped. Socket errors are logged, never thrown.
+ * Syslog over UDP (RFC 5426). One datagram is one message. The socket is read on its own
+ * thread (udp-receiver.ts), so a burst waits in a bounded buffer instead of overrunning the
+ * kernel's while the event loop classifies. Binds `::` dual-stack by default (IPv4 peers
+ * appear as IPv4 after normalization) and falls back to 0.0.0.0 where IPv6 is unavailable.
+ * Datagrams from sources outside the allow-list or over their rate limit are counted and
+ * dropped. Socket errors are logged, never thrown.
  */
-import type { Socket } from 'node:dgram';
 import { normalizeAddress } from '../../core/net.js';
 import type { AllowList } from '../access.js';
 import type { Listener, ListenerContext } from '../listener.js';
-import { bindUdpSocket, closeUdpSocket, udpAddresses } from '../udp-socket.js';
+import { openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
 import type { Decoder } from './charset.js';
 import { ingestSyslog } from './normalize.js';
 
@@ -17,6 +18,8 @@ export interface UdpSyslogOptions {
   readonly address: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
+  /** What the receiving thread may hold for the event loop (payloads + 64 bytes each). */
+  readonly burstBufferBytes: number;
   /** Defaults: everyone allowed, no rate limit, UTF-8. */
   readonly allow?: AllowList;
   readonly rateLimit?: (source: string, nowMs: number) => boolean;
@@ -24,48 +27,58 @@ export interface UdpSyslogOptions {
 }
 
 export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOptions): Listener {
-  let socket: Socket | undefined;
+  let receiver: UdpReceiver | undefined;
   const listener = opts.id;
   const log = ctx.log.child({ component: 'syslog', listener });
   const { metrics } = ctx;
 
-
-  function onMessage(msg: Buffer, address: string, port: number): void {
+  function onMessage(msg: Buffer, address: string, port: number, ageMs: number): void {
     if (opts.allow && !opts.allow(address)) {
       metrics.received.inc({ listener });
       metrics.dropped.inc({ listener, reason: 'not_allowed' });
       ctx.warn('ERR_SOURCE_REFUSED', 'syslog datagram from a source outside the allow-list dropped', { listener, peer: address });
       return;
     }
-    if (opts.rateLimit && !opts.rateLimit(address, ctx.clock.monotonic())) {
+    if (opts.rateLimit && !opts.rateLimit(address, ctx.clock.monotonic() - ageMs)) {
       metrics.received.inc({ listener });
       metrics.dropped.inc({ listener, reason: 'rate_limited' });
       ctx.warn('ERR_SOURCE_RATE_LIMITED', 'syslog source over its rate limit; messages dropped', { listener, peer: address });
       return;
     }
-    ingestSyslog(ctx, listener, msg, { address, port, transport: 'udp' }, opts.decode);
+    ingestSyslog(ctx, listener, msg, { address, port, transport: 'udp' }, opts.decode, ageMs);
   }
 
   return {
     id: listener,
     async start() {
-      socket = await bindUdpSocket({ address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, log });
-      socket.on('error', (err) => ctx.warn('ERR_LISTENER_SOCKET', 'syslog socket error', { listener, err }));
-      socket.on('message', (msg, rinfo) => {
-        try {
-          onMessage(msg, normalizeAddress(rinfo.address), rinfo.port);
-        } catch (err) {
-          log.error({ err }, 'syslog datagram handler failed');
-        }
-      });
-      const a = socket.address();
-      log.info({ address: a.address, port: a.port, receiveBuffer: socket.getRecvBufferSize() }, 'syslog udp listener started');
+      receiver = await openUdpReceiver(
+        { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, bufferBytes: opts.burstBufferBytes, log },
+        {
+          onDatagram(msg, address, port, ageMs) {
+            try {
+              onMessage(msg, normalizeAddress(address), port, ageMs);
+            } catch (err) {
+              log.error({ err }, 'syslog datagram handler failed');
+            }
+          },
+          onDropped(n) {
+            metrics.received.inc({ listener }, n);
+            metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
+            ctx.warn('ERR_QUEUE_FULL', 'syslog burst buffer full; datagrams dropped', { listener, dropped: n });
+          },
+          onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `syslog ${message}`, { listener, err }),
+          hasRoom: () => ctx.hasRoom(),
+          onDrain: (fn) => ctx.onDrain(fn),
+        },
+      );
+      const a = receiver.addresses()[0];
+      log.info({ address: a?.address, port: a?.port, receiveBuffer: receiver.receiveBuffer, burstBuffer: opts.burstBufferBytes }, 'syslog udp listener started');
     },
     async stop() {
-      const s = socket;
-      socket = undefined;
-      await closeUdpSocket(s);
+      const r = receiver;
+      receiver = undefined;
+      await r?.close();
     },
-    addresses: () => udpAddresses(socket),
+    addresses: () => receiver?.addresses() ?? [],
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Measured } from '../../../bench/lib/measure.js';
-import { formatLossless, losslessRates } from '../../../bench/lib/table.js';
+import { formatLossless, losslessBursts, losslessRates } from '../../../bench/lib/table.js';
 
 const m = (sent: number, lost: number): Measured => ({ sent, received: sent - lost, lost, rate: sent - lost, sendRate: sent });
 
@@ -18,4 +18,16 @@ it('takes the highest steady rate lost at most 0.1 %, per scenario and side', ()
     { scenario: 'udp-3164', eventgate: 0 },
   ]);
   assert.match(formatLossless(rates), /\| trap-v2c \| 20,000 \| 10,000 \| 2\.00× \|/);
+});
+
+it('keeps bursts apart: the largest burst each side took without loss, never mixed into the steady rates', () => {
+  const rows = [
+    { id: 'udp-3164@10000', target: '10000', eventgate: m(50_000, 0) },
+    { id: 'udp-3164-burst@20000', target: '50000', eventgate: m(20_000, 0), peer: { ...m(20_000, 0), peer: 'rsyslogd' } },
+    { id: 'udp-3164-burst@50000', target: '50000', eventgate: m(50_000, 10), peer: { ...m(50_000, 0), peer: 'rsyslogd' } },
+    { id: 'udp-3164-burst@100000', target: '50000', eventgate: m(100_000, 9_000), peer: { ...m(100_000, 500), peer: 'rsyslogd' } },
+  ];
+  assert.deepEqual(losslessRates(rows), [{ scenario: 'udp-3164', eventgate: 10_000 }]);
+  assert.deepEqual(losslessBursts(rows), [{ scenario: 'udp-3164-burst', eventgate: 50_000, peer: 50_000, ratio: 1 }]);
+  assert.match(formatLossless(losslessBursts(rows), 'lossless burst'), /\| scenario \| eventgate lossless burst \| peer lossless burst \| ratio \|/);
 });

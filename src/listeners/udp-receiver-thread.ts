@@ -1,0 +1,102 @@
+/**
+ * The receiving thread of a UDP listener: it owns the socket and does nothing but read it,
+ * so the kernel's buffer is drained however long the event loop is busy classifying and
+ * storing. Datagrams wait here (bounded by `bufferBytes`; beyond it they are dropped and
+ * reported) and go to the event loop in batches, at most `window` unacknowledged. It also
+ * sends what the listener asks it to (SNMP responses). Started by udp-receiver.ts.
+ */
+import type { Socket } from 'node:dgram';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DatagramQueue, monotonicMs, transferList } from './datagram-batch.js';
+import type { FromThread, ReceiverThreadData, ToThread } from './udp-receiver-protocol.js';
+import { bindUdpSocket } from './udp-socket.js';
+
+const DROP_REPORT_MS = 1000;
+
+const parent = parentPort!;
+const d = workerData as ReceiverThreadData;
+const queue = new DatagramQueue(d.bufferBytes);
+let inFlight = 0;
+let dropped = 0;
+let flushScheduled = false;
+let stopping = false;
+
+const post = (m: FromThread, transfer?: ArrayBuffer[]) => parent.postMessage(m, transfer);
+const describe = (err: unknown) => ({ code: (err as NodeJS.ErrnoException)?.code, message: String((err as Error)?.message ?? err) });
+
+/** Sends batches while the window allows (all of them when stopping); packs the rest. */
+function flush(): void {
+  flushScheduled = false;
+  for (;;) {
+    if (!stopping && inFlight >= d.window) break;
+    const batch = queue.take();
+    if (!batch) break;
+    inFlight++;
+    post({ type: 'batch', batch, dropped }, transferList(batch));
+    dropped = 0;
+  }
+  // What stays is packed now, so each waiting datagram costs its bytes, not a Buffer.
+  queue.seal();
+}
+
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flush);
+}
+
+function onMessage(socket: Socket, m: ToThread): void {
+  if (m.type === 'ack') {
+    inFlight--;
+    scheduleFlush();
+  } else if (m.type === 'send') {
+    socket.send(m.bytes, m.port, m.address, (err) => {
+      if (err) post({ type: 'warn', what: 'send', ...describe(err) });
+    });
+  } else {
+    stopping = true;
+    socket.close(() => {
+      flush();
+      if (dropped > 0) post({ type: 'dropped', dropped });
+      post({ type: 'stopped' });
+      parent.close();
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  let socket: Socket;
+  try {
+    socket = await bindUdpSocket({
+      address: d.address, port: d.port, receiveBufferBytes: d.receiveBufferBytes,
+      log: { warn: (fields, message) => post({ type: 'warn', what: 'setup', ...describe((fields as { err?: unknown }).err ?? fields), message }) },
+    });
+  } catch (err) {
+    post({ type: 'failed', ...describe(err) });
+    parent.close();
+    return;
+  }
+  socket.on('error', (err) => post({ type: 'warn', what: 'socket', ...describe(err) }));
+  socket.on('message', (msg, rinfo) => {
+    if (!queue.push(msg, rinfo.address, rinfo.port, monotonicMs())) dropped++;
+    scheduleFlush();
+  });
+  parent.on('message', (m: ToThread) => {
+    try {
+      onMessage(socket, m);
+    } catch (err) {
+      post({ type: 'warn', what: m.type === 'send' ? 'send' : 'socket', ...describe(err) });
+    }
+  });
+  // Drops are reported with the next batch, or here while the event loop takes none.
+  setInterval(() => {
+    if (dropped > 0 && !stopping) {
+      post({ type: 'dropped', dropped });
+      dropped = 0;
+    }
+  }, DROP_REPORT_MS).unref();
+  const a = socket.address();
+  post({ type: 'listening', address: a.address, port: a.port, receiveBuffer: socket.getRecvBufferSize() });
+}
+
+void main();
