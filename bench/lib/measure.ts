@@ -8,7 +8,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchConfig, counters, sleep, startGateway, V3, COMMUNITY, type Features } from './gateway.js';
+import { benchConfig, counters, sleep, startGateway, V3, COMMUNITY, type Features, type RunningGateway } from './gateway.js';
 import { LineCounter, startRsyslog, startSnmptrapd, type Peer } from './peers.js';
 import { readPeakRss, readTicks, udpDrops } from './proc.js';
 import { bucketDelta, buckets, quantile } from './prom.js';
@@ -71,6 +71,23 @@ function runSender(root: string, load: Load, port: number, step: Step): Promise<
   });
 }
 
+/**
+ * A running service has long since compiled its hot paths: before a step, the gateway gets
+ * WARM_UP messages at WARM_UP_RATE/s, and the step's figures start after they are processed.
+ */
+const WARM_UP = 3000;
+const WARM_UP_RATE = 3000;
+
+async function warmUp(root: string, load: Load, port: number, gw: RunningGateway): Promise<void> {
+  const total = async () => {
+    const c = counters(await gw.metrics());
+    return c.classified + c.dropped + c.rejected;
+  };
+  const start = await total();
+  await runSender(root, load, port, { id: 'warm-up', load, rate: WARM_UP_RATE, count: WARM_UP, maxSeconds: 10, needs: [] });
+  await settle(total, (v) => v - start >= WARM_UP);
+}
+
 /** Polls `progress` until `done` or no change for `idleMs`; returns the time of the last change. */
 async function settle(progress: () => Promise<number> | number, done: (v: number) => boolean, idleMs = 2000, capMs = 60_000): Promise<{ value: number; lastChange: number }> {
   const start = Date.now();
@@ -103,6 +120,7 @@ export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: stri
     const port = gw.port(listener);
     if (port === undefined) throw new Error(`gateway has no listener ${listener}`);
     const udpPort = load.kind === 'trap' || load.proto === 'udp' ? port : undefined;
+    if (!hook) await warmUp(ctx.root, load, port, gw);
     const before = await gw.metrics();
     const c0 = counters(before);
     const drops0 = udpPort ? udpDrops(udpPort) ?? 0 : 0;

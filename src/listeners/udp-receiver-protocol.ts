@@ -24,8 +24,8 @@ export type ToThread =
 export type FromThread =
   | { readonly type: 'listening'; readonly address: string; readonly port: number; readonly receiveBuffer: number }
   | { readonly type: 'failed'; readonly code?: string; readonly message: string }
-  /** `dropped`: datagrams refused (buffer full) since the last report. */
-  | { readonly type: 'batch'; readonly batch: DatagramBatch; readonly dropped: number }
-  | { readonly type: 'dropped'; readonly dropped: number }
+  /** `dropped`: datagrams refused (buffer full) since the last report; `queued`: still waiting. */
+  | { readonly type: 'batch'; readonly batch: DatagramBatch; readonly dropped: number; readonly queued: number }
+  | { readonly type: 'status'; readonly dropped: number; readonly queued: number }
   | { readonly type: 'warn'; readonly what: 'setup' | 'socket' | 'send'; readonly code?: string; readonly message: string }
   | { readonly type: 'stopped' };

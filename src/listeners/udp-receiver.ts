@@ -27,6 +27,8 @@ export interface UdpReceiverHandlers {
   onDatagram(bytes: Buffer, address: string, port: number, ageMs: number): void;
   /** `n` datagrams did not fit in the thread's buffer and were dropped. */
   onDropped(n: number): void;
+  /** Datagrams waiting in the thread's buffer (reported with each batch and every second). */
+  onBuffered?(n: number): void;
   /** A socket error or a response that could not be sent (already worded). */
   onWarn(message: string, err: { code?: string; message: string }): void;
   /** The ingest queue can take more (else the batch is acknowledged from `onDrain`). */
@@ -74,6 +76,7 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
 
   function onBatch(w: Worker, m: Extract<FromThread, { type: 'batch' }>): void {
     if (m.dropped > 0) h.onDropped(m.dropped);
+    h.onBuffered?.(m.queued);
     const now = monotonicMs();
     try {
       forEachDatagram(m.batch, (bytes, address, port, stamp) => h.onDatagram(bytes, address, port, Math.max(0, Math.round(now - stamp))));
@@ -107,8 +110,9 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
           case 'batch':
             onBatch(w, m);
             break;
-          case 'dropped':
-            h.onDropped(m.dropped);
+          case 'status':
+            if (m.dropped > 0) h.onDropped(m.dropped);
+            h.onBuffered?.(m.queued);
             break;
           case 'warn':
             if (m.what === 'setup') o.log.warn({ code: m.code }, m.message);

@@ -24,6 +24,7 @@ export function createMetrics() {
     connectionsAccepted: counter('eventgate_syslog_connections_accepted_total', 'TCP/TLS syslog connections accepted (TLS: handshake done)', ['listener'] as const),
     connectionsRejected: counter('eventgate_syslog_connections_rejected_total', 'TCP/TLS syslog connections refused or failed, by reason', ['listener', 'reason'] as const),
     connectionsPaused: counter('eventgate_syslog_connection_pauses_total', 'Times a TCP/TLS connection stopped reading because the ingest queue was full (backpressure)', ['listener'] as const),
+    buffered: new Gauge({ name: 'eventgate_listener_buffered_datagrams', help: 'Datagrams received and waiting in a UDP listener\'s burst buffer', labelNames: ['listener'] as const, registers: [registry] }),
     connectionsOpen: new Gauge({ name: 'eventgate_syslog_connections', help: 'TCP/TLS syslog connections open', labelNames: ['listener'] as const, registers: [registry] }),
     // rule: the id of the rule that decided the category, "" when none matched (ids come from config: bounded).
     classified: counter('eventgate_classified_events_total', 'Events classified, by category and deciding rule', ['category', 'rule'] as const),

@@ -42,6 +42,7 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
             metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
             ctx.warn('ERR_QUEUE_FULL', 'snmp burst buffer full; datagrams dropped', { listener, dropped: n });
           },
+          onBuffered: (n) => metrics.buffered.set({ listener }, n),
           onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `snmp ${message}`, { listener, err }),
           hasRoom: () => ctx.hasRoom(),
           onDrain: (fn) => ctx.onDrain(fn),
@@ -54,6 +55,7 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
       const u = udp;
       udp = undefined;
       await u?.close();
+      metrics.buffered.remove({ listener });
     },
     addresses: () => udp?.addresses() ?? [],
   };

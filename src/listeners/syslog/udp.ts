@@ -66,6 +66,7 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
             metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
             ctx.warn('ERR_QUEUE_FULL', 'syslog burst buffer full; datagrams dropped', { listener, dropped: n });
           },
+          onBuffered: (n) => metrics.buffered.set({ listener }, n),
           onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `syslog ${message}`, { listener, err }),
           hasRoom: () => ctx.hasRoom(),
           onDrain: (fn) => ctx.onDrain(fn),
@@ -78,6 +79,7 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
       const r = receiver;
       receiver = undefined;
       await r?.close();
+      metrics.buffered.remove({ listener });
     },
     addresses: () => receiver?.addresses() ?? [],
   };

@@ -29,11 +29,13 @@ after(async () => {
 async function receiver(opts: { bufferBytes?: number; receiveBufferBytes?: number; onThread?: (w: Worker) => void } = {}) {
   const got: { text: string; port: number; ageMs: number }[] = [];
   let dropped = 0;
+  let buffered = 0;
   let room = true;
   let drainers: (() => void)[] = [];
   const handlers: UdpReceiverHandlers = {
     onDatagram: (bytes, _address, port, ageMs) => void got.push({ text: bytes.toString(), port, ageMs }),
     onDropped: (n) => void (dropped += n),
+    onBuffered: (n) => void (buffered = n),
     onWarn: () => {},
     hasRoom: () => room,
     onDrain: (fn) => void drainers.push(fn),
@@ -48,6 +50,7 @@ async function receiver(opts: { bufferBytes?: number; receiveBufferBytes?: numbe
     port: r.addresses()[0]!.port,
     got,
     get dropped() { return dropped; },
+    get buffered() { return buffered; },
     block() { room = false; },
     release() {
       room = true;
@@ -100,10 +103,12 @@ describe('UDP receiving thread', () => {
     await sendAll(rx.port, seq(3000));
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(rx.got.length <= 4 * 256, `at most the window before room: ${rx.got.length}`);
+    await waitFor(() => rx.buffered === 3000 - rx.got.length, () => `the backlog reported: ${rx.buffered} (delivered ${rx.got.length})`, 3000);
     const waited = rx.got.length;
     rx.release();
     await waitFor(() => rx.got.length === 3000, () => `${rx.got.length} of 3000 (kernel drops ${udpDrops(rx.port)}, dropped ${rx.dropped})`);
     assert.deepEqual(rx.got.map((g) => g.text), seq(3000));
+    assert.equal(rx.buffered, 0, 'the backlog reported empty again');
     assert.ok(rx.got.slice(waited).every((g) => g.ageMs >= 250), 'held datagrams are as old as the wait');
   });
 
