@@ -8,6 +8,7 @@
 import type { Classification } from '../core/classification.js';
 import type { GatewayEvent } from '../core/event.js';
 import { severityFromSyslog, type Severity } from '../core/severity.js';
+import { copyFields } from '../core/copy-fields.js';
 import { defaultFields } from '../core/template-data.js';
 import { escapeControls, truncate } from '../core/text.js';
 import { applyFields, applySeverity } from './actions.js';
@@ -140,7 +141,7 @@ export function createClassifier(rules: readonly CompiledRule[]): Classifier {
         ok = rule.cond.test(state);
       }
       if (!ok) continue;
-      const fields: Record<string, string> = { ...(merged ?? defaultFields(event)), ...state.groups };
+      const fields = copyFields(copyFields<Record<string, string>>({}, merged ?? defaultFields(event)), state.groups);
       if (rule.fields.length) applyFields(rule.fields, event, fields, templateLookup(event, rule.id, rule.category ?? 'other', 'info', fields));
       if (rule.continue && !rule.drop) {
         merged = fields;

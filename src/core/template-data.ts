@@ -5,6 +5,7 @@
 import type { GatewayEvent } from './event.js';
 import type { Notification, NotificationItem } from './notification.js';
 import type { TemplateData } from './template.js';
+import { copyFields } from './copy-fields.js';
 
 /** Default fields every classified event carries unless the rule sets them. */
 export function defaultFields(event: GatewayEvent): Record<string, string> {
@@ -23,43 +24,40 @@ export function eventData(
   c: { ruleId: string | null; category: string; severity: string },
   fields: Readonly<Record<string, string>>,
 ): TemplateData {
-  return {
-    ...fields,
-    Host: event.host,
-    Message: event.message,
-    Category: c.category,
-    Severity: c.severity,
-    Rule: c.ruleId ?? '',
-    EventId: event.id,
-    Source: event.peer.address,
-    Count: '1',
-  };
+  const data = copyFields<Record<string, string>>({}, fields);
+  data.Host = event.host;
+  data.Message = event.message;
+  data.Category = c.category;
+  data.Severity = c.severity;
+  data.Rule = c.ruleId ?? '';
+  data.EventId = event.id;
+  data.Source = event.peer.address;
+  data.Count = '1';
+  return data;
 }
 
 function itemData(item: NotificationItem): Record<string, string> {
-  return {
-    ...item.fields,
-    Host: item.host,
-    Message: item.message,
-    Category: item.category,
-    Severity: item.severity,
-    Rule: item.ruleId ?? '',
-    Title: item.title,
-    EventId: item.eventId,
-  };
+  const data = copyFields<Record<string, string>>({}, item.fields);
+  data.Host = item.host;
+  data.Message = item.message;
+  data.Category = item.category;
+  data.Severity = item.severity;
+  data.Rule = item.ruleId ?? '';
+  data.Title = item.title;
+  data.EventId = item.eventId;
+  return data;
 }
 
 /** Template data for rendering a notification (the first item's fields, notification totals). */
 export function notificationData(n: Notification): TemplateData {
   const first = n.items[0];
-  return {
-    ...(first ? itemData(first) : {}),
-    Category: n.category,
-    Severity: n.severity,
-    Title: n.title,
-    Count: String(n.count ?? n.items.length + n.suppressed),
-    NotificationId: n.id,
-    FirstSeen: new Date(n.firstSeen ?? first?.receivedAt ?? n.createdAt).toISOString(),
-    LastSeen: new Date(n.lastSeen ?? n.items.at(-1)?.receivedAt ?? n.createdAt).toISOString(),
-  };
+  const data: Record<string, string> = first ? itemData(first) : {};
+  data.Category = n.category;
+  data.Severity = n.severity;
+  data.Title = n.title;
+  data.Count = String(n.count ?? n.items.length + n.suppressed);
+  data.NotificationId = n.id;
+  data.FirstSeen = new Date(n.firstSeen ?? first?.receivedAt ?? n.createdAt).toISOString();
+  data.LastSeen = new Date(n.lastSeen ?? n.items.at(-1)?.receivedAt ?? n.createdAt).toISOString();
+  return data;
 }

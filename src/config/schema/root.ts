@@ -22,7 +22,7 @@ export const configSchema = z.strictObject({
   silences: z.array(silence).default([]).meta({ description: 'Maintenance windows: matching events are stored but not notified' }),
   absence: z.array(absence).default([]).meta({ description: 'Expected recurring events; a missing one raises a system-status problem' }),
   store: storeSection.prefault({}),
-  queue: z.strictObject({ capacity: z.number().int().min(1).default(4096) }).default({ capacity: 4096 }),
+  queue: z.strictObject({ capacity: z.number().int().min(1).default(2048) }).default({ capacity: 2048 }),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
   http: httpSection.default({ listen: '' }).meta({ description: 'The /healthz and /metrics endpoint; off when absent' }),
 });
