@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../observe/logger.js';
 import { forEachDatagram, monotonicMs } from './datagram-batch.js';
-import type { BoundAddress } from './listener.js';
+import type { BoundAddress, ListenerContext } from './listener.js';
 import type { FromThread, ReceiverThreadData, ToThread } from './udp-receiver-protocol.js';
 
 export interface UdpReceiverOptions {
@@ -44,6 +44,25 @@ export interface UdpReceiver {
   send(bytes: Uint8Array, port: number, address: string): void;
   /** Closes the socket; datagrams already received are handed over first. */
   close(): Promise<void>;
+}
+
+/**
+ * The handlers every UDP listener shares: drops and the backlog counted per listener,
+ * warnings rate-limited, acknowledgements paced by the ingest queue.
+ */
+export function listenerHandlers(ctx: ListenerContext, listener: string, kind: 'syslog' | 'snmp'): Omit<UdpReceiverHandlers, 'onDatagram'> {
+  const { metrics } = ctx;
+  return {
+    onDropped(n) {
+      metrics.received.inc({ listener }, n);
+      metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
+      ctx.warn('ERR_QUEUE_FULL', `${kind} burst buffer full; datagrams dropped`, { listener, dropped: n });
+    },
+    onBuffered: (n) => metrics.buffered.set({ listener }, n),
+    onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `${kind} ${message}`, { listener, err }),
+    hasRoom: () => ctx.hasRoom(),
+    onDrain: (fn) => ctx.onDrain(fn),
+  };
 }
 
 /** Batches in flight to the event loop at most (of up to MAX_BATCH datagrams). */

@@ -5,7 +5,7 @@
  */
 import type { OidIndex } from '../../mib/oid-index.js';
 import type { Listener, ListenerContext } from '../listener.js';
-import { openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
+import { listenerHandlers, openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
 import type { EngineOptions } from './engine.js';
 import type { HostSource } from './normalize.js';
 import { createTrapReceiver } from './receive.js';
@@ -36,16 +36,8 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
       udp = await openUdpReceiver(
         { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, bufferBytes: opts.burstBufferBytes, log },
         {
+          ...listenerHandlers(ctx, listener, 'snmp'),
           onDatagram: (msg, address, port, ageMs) => receiver.onDatagram(msg, { address, port }, reply, ageMs),
-          onDropped(n) {
-            metrics.received.inc({ listener }, n);
-            metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
-            ctx.warn('ERR_QUEUE_FULL', 'snmp burst buffer full; datagrams dropped', { listener, dropped: n });
-          },
-          onBuffered: (n) => metrics.buffered.set({ listener }, n),
-          onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `snmp ${message}`, { listener, err }),
-          hasRoom: () => ctx.hasRoom(),
-          onDrain: (fn) => ctx.onDrain(fn),
         },
       );
       const a = udp.addresses()[0];

@@ -9,7 +9,7 @@
 import { normalizeAddress } from '../../core/net.js';
 import type { AllowList } from '../access.js';
 import type { Listener, ListenerContext } from '../listener.js';
-import { openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
+import { listenerHandlers, openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
 import type { Decoder } from './charset.js';
 import { ingestSyslog } from './normalize.js';
 
@@ -54,6 +54,7 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
       receiver = await openUdpReceiver(
         { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, bufferBytes: opts.burstBufferBytes, log },
         {
+          ...listenerHandlers(ctx, listener, 'syslog'),
           onDatagram(msg, address, port, ageMs) {
             try {
               onMessage(msg, normalizeAddress(address), port, ageMs);
@@ -61,15 +62,6 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
               log.error({ err }, 'syslog datagram handler failed');
             }
           },
-          onDropped(n) {
-            metrics.received.inc({ listener }, n);
-            metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
-            ctx.warn('ERR_QUEUE_FULL', 'syslog burst buffer full; datagrams dropped', { listener, dropped: n });
-          },
-          onBuffered: (n) => metrics.buffered.set({ listener }, n),
-          onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `syslog ${message}`, { listener, err }),
-          hasRoom: () => ctx.hasRoom(),
-          onDrain: (fn) => ctx.onDrain(fn),
         },
       );
       const a = receiver.addresses()[0];
