@@ -149,7 +149,7 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
         alive = false;
         if (!started) return reject(new Error(`the receiving thread exited with code ${code} before listening`));
         if (closing || w !== worker) return;
-        o.log.error({ code }, 'the receiving thread ended; starting it again');
+        o.log.error({ code }, 'the receiving thread ended (the datagrams it held are lost); starting it again');
         relaunch(bound?.port ?? port);
       });
     });
