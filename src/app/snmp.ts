@@ -66,6 +66,7 @@ export function createSnmpListenerFromConfig(ctx: ListenerContext, l: SnmpListen
     address: l.address,
     port: l.port,
     receiveBufferBytes: l.receive_buffer_size,
+    allow: l.allow,
     burstBufferBytes: l.burst_buffer_size,
     hostFrom: l.host_from,
     engine: snmpEngineOptions(l, ctx.clock),

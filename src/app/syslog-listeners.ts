@@ -88,15 +88,15 @@ export function createSyslogListener(ctx: ListenerContext, plan: SyslogListenerP
     id: plan.id,
     address: l.address,
     port: l.port,
-    allow: createAllowList(l.allow),
     decode: createDecoder(l.charset),
     ...(l.rate_limit ? { rateLimit: createSourceRateLimit(l.rate_limit.rate, l.rate_limit.burst) } : {}),
   };
-  if (l.protocol === 'udp') return createUdpSyslogListener(ctx, { ...common, receiveBufferBytes: l.receive_buffer_size, burstBufferBytes: l.burst_buffer_size });
+  if (l.protocol === 'udp') return createUdpSyslogListener(ctx, { ...common, allow: l.allow, receiveBufferBytes: l.receive_buffer_size, burstBufferBytes: l.burst_buffer_size });
   const tls = tlsOptions(plan);
   if (l.protocol === 'tls' && !tls) throw new Error(`listener ${plan.id}: TLS settings were not compiled`);
   return createStreamSyslogListener(ctx, {
     ...common,
+    allow: createAllowList(l.allow),
     maxFrame: l.max_frame,
     idleTimeoutMs: l.idle_timeout,
     maxConnections: l.max_connections,

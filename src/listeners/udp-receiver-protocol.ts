@@ -6,10 +6,19 @@
  */
 import type { DatagramBatch } from './datagram-batch.js';
 
+export interface Report {
+  readonly dropped: number;
+  readonly refused: number;
+  readonly refusedPeer: string;
+  readonly queued: number;
+}
+
 export interface ReceiverThreadData {
   readonly address: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
+  /** CIDRs allowed to send; empty allows everyone. Refused datagrams never leave the thread. */
+  readonly allow: readonly string[];
   /** The thread's buffer bound (payloads plus overhead), bytes. */
   readonly bufferBytes: number;
   /** Batches in flight to the event loop at most. */
@@ -24,8 +33,11 @@ export type ToThread =
 export type FromThread =
   | { readonly type: 'listening'; readonly address: string; readonly port: number; readonly receiveBuffer: number }
   | { readonly type: 'failed'; readonly code?: string; readonly message: string }
-  /** `dropped`: datagrams refused (buffer full) since the last report; `queued`: still waiting. */
-  | { readonly type: 'batch'; readonly batch: DatagramBatch; readonly dropped: number; readonly queued: number }
-  | { readonly type: 'status'; readonly dropped: number; readonly queued: number }
+  /**
+   * Since the last report: `dropped` (buffer full), `refused` (outside the allow-list; the last
+   * such source in `refusedPeer`); `queued`: still waiting.
+   */
+  | ({ readonly type: 'batch'; readonly batch: DatagramBatch } & Report)
+  | ({ readonly type: 'status' } & Report)
   | { readonly type: 'warn'; readonly what: 'setup' | 'socket' | 'send'; readonly code?: string; readonly message: string }
   | { readonly type: 'stopped' };

@@ -7,8 +7,10 @@
  */
 import type { Socket } from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createAllowList } from '../core/cidr.js';
+import { normalizeAddress } from '../core/net.js';
 import { DatagramQueue, MAX_BATCH, monotonicMs, transferList } from './datagram-batch.js';
-import type { FromThread, ReceiverThreadData, ToThread } from './udp-receiver-protocol.js';
+import type { FromThread, ReceiverThreadData, Report, ToThread } from './udp-receiver-protocol.js';
 import { bindUdpSocket } from './udp-socket.js';
 
 const STATUS_MS = 1000;
@@ -17,13 +19,24 @@ const GATHER_MS = 1;
 const parent = parentPort!;
 const d = workerData as ReceiverThreadData;
 const queue = new DatagramQueue(d.bufferBytes);
+const allowed = createAllowList(d.allow);
 let inFlight = 0;
 let dropped = 0;
+let refused = 0;
+let refusedPeer = '';
 let flushScheduled = false;
 let stopping = false;
 
 const post = (m: FromThread, transfer?: ArrayBuffer[]) => parent.postMessage(m, transfer);
 const describe = (err: unknown) => ({ code: (err as NodeJS.ErrnoException)?.code, message: String((err as Error)?.message ?? err) });
+
+/** The counts since the last report (and resets them). */
+function report(): Report {
+  const r = { dropped, refused, refusedPeer, queued: queue.size() };
+  dropped = 0;
+  refused = 0;
+  return r;
+}
 
 /** Sends batches while the window allows (all of them when stopping); packs the rest. */
 function flush(): void {
@@ -33,8 +46,7 @@ function flush(): void {
     const batch = queue.take();
     if (!batch) break;
     inFlight++;
-    post({ type: 'batch', batch, dropped, queued: queue.size() }, transferList(batch));
-    dropped = 0;
+    post({ type: 'batch', batch, ...report() }, transferList(batch));
   }
   // What stays is packed now, so each waiting datagram costs its bytes, not a Buffer.
   queue.seal();
@@ -64,7 +76,7 @@ function onMessage(socket: Socket, m: ToThread): void {
     stopping = true;
     socket.close(() => {
       flush();
-      if (dropped > 0) post({ type: 'status', dropped, queued: 0 });
+      if (dropped > 0 || refused > 0) post({ type: 'status', ...report() });
       post({ type: 'stopped' });
       parent.close();
     });
@@ -85,6 +97,11 @@ async function main(): Promise<void> {
   }
   socket.on('error', (err) => post({ type: 'warn', what: 'socket', ...describe(err) }));
   socket.on('message', (msg, rinfo) => {
+    if (!allowed(normalizeAddress(rinfo.address))) {
+      refused++;
+      refusedPeer = normalizeAddress(rinfo.address);
+      return;
+    }
     if (!queue.push(msg, rinfo.address, rinfo.port, monotonicMs())) dropped++;
     scheduleFlush();
   });
@@ -95,13 +112,12 @@ async function main(): Promise<void> {
       post({ type: 'warn', what: m.type === 'send' ? 'send' : 'socket', ...describe(err) });
     }
   });
-  // Drops and the backlog are reported with each batch, and here while the event loop takes none.
+  // Drops, refusals and the backlog go with each batch, and here while the event loop takes none.
   let reportedQueued = 0;
   setInterval(() => {
-    if (stopping || (dropped === 0 && queue.size() === reportedQueued)) return;
+    if (stopping || (dropped === 0 && refused === 0 && queue.size() === reportedQueued)) return;
     reportedQueued = queue.size();
-    post({ type: 'status', dropped, queued: reportedQueued });
-    dropped = 0;
+    post({ type: 'status', ...report() });
   }, STATUS_MS).unref();
   const a = socket.address();
   post({ type: 'listening', address: a.address, port: a.port, receiveBuffer: socket.getRecvBufferSize() });

@@ -9,12 +9,14 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../observe/logger.js';
 import { forEachDatagram, monotonicMs } from './datagram-batch.js';
 import type { BoundAddress, ListenerContext } from './listener.js';
-import type { FromThread, ReceiverThreadData, ToThread } from './udp-receiver-protocol.js';
+import type { FromThread, ReceiverThreadData, Report, ToThread } from './udp-receiver-protocol.js';
 
 export interface UdpReceiverOptions {
   readonly address: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
+  /** CIDRs allowed to send (checked on the thread, before a datagram takes buffer space); empty: all. */
+  readonly allow?: readonly string[];
   /** Datagrams (payload plus 64 bytes each) the thread may hold for the event loop. */
   readonly bufferBytes: number;
   readonly log: Logger;
@@ -29,6 +31,8 @@ export interface UdpReceiverHandlers {
   onDropped(n: number): void;
   /** Datagrams waiting in the thread's buffer (reported with each batch and every second). */
   onBuffered?(n: number): void;
+  /** `n` datagrams came from outside the allow-list (the last of them from `peer`) and were dropped. */
+  onRefused?(n: number, peer: string): void;
   /** A socket error or a response that could not be sent (already worded). */
   onWarn(message: string, err: { code?: string; message: string }): void;
   /** The ingest queue can take more (else the batch is acknowledged from `onDrain`). */
@@ -93,9 +97,14 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
   let restarts = 0;
   let alive = false;
 
+  function onReport(r: Report): void {
+    if (r.dropped > 0) h.onDropped(r.dropped);
+    if (r.refused > 0) h.onRefused?.(r.refused, r.refusedPeer);
+    h.onBuffered?.(r.queued);
+  }
+
   function onBatch(w: Worker, m: Extract<FromThread, { type: 'batch' }>): void {
-    if (m.dropped > 0) h.onDropped(m.dropped);
-    h.onBuffered?.(m.queued);
+    onReport(m);
     const now = monotonicMs();
     try {
       forEachDatagram(m.batch, (bytes, address, port, stamp) => h.onDatagram(bytes, address, port, Math.max(0, Math.round(now - stamp))));
@@ -110,7 +119,7 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
   }
 
   function launch(port: number): Promise<void> {
-    const w = startThread({ address: o.address, port, receiveBufferBytes: o.receiveBufferBytes, bufferBytes: o.bufferBytes, window: WINDOW });
+    const w = startThread({ address: o.address, port, receiveBufferBytes: o.receiveBufferBytes, allow: o.allow ?? [], bufferBytes: o.bufferBytes, window: WINDOW });
     worker = w;
     alive = true;
     o.onThread?.(w);
@@ -130,8 +139,7 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
             onBatch(w, m);
             break;
           case 'status':
-            if (m.dropped > 0) h.onDropped(m.dropped);
-            h.onBuffered?.(m.queued);
+            onReport(m);
             break;
           case 'warn':
             if (m.what === 'setup') o.log.warn({ code: m.code }, m.message);

@@ -32,6 +32,8 @@ export interface TrapReceiver {
   readonly engine: Engine;
   /** `ageMs`: how long ago the socket received it (it waited in the receiving thread). */
   onDatagram(bytes: Buffer, rinfo: { address: string; port: number }, reply: Reply, ageMs?: number): void;
+  /** `n` datagrams from outside the allow-list, refused before decoding (the last from `peer`). */
+  refused(n: number, peer: string): void;
 }
 
 export function createTrapReceiver(ctx: ListenerContext, opts: TrapReceiverOptions): TrapReceiver {
@@ -83,6 +85,11 @@ export function createTrapReceiver(ctx: ListenerContext, opts: TrapReceiverOptio
 
   return {
     engine,
+    refused(n, peer) {
+      metrics.received.inc({ listener }, n);
+      metrics.snmpRejected.inc({ listener, reason: 'source' }, n);
+      warn('source', 'ERR_SNMP_REJECTED', 'SNMP datagram rejected', { reason: 'source', peer });
+    },
     onDatagram(bytes, rinfo, reply, ageMs = 0) {
       const address = normalizeAddress(rinfo.address);
       metrics.received.inc({ listener });

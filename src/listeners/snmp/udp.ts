@@ -15,6 +15,8 @@ export interface SnmpListenerOptions {
   readonly address: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
+  /** CIDRs allowed to send, checked on the receiving thread (the engine checks again); empty: all. */
+  readonly allow: readonly string[];
   /** What the receiving thread may hold for the event loop (payloads + 64 bytes each). */
   readonly burstBufferBytes: number;
   readonly hostFrom: readonly HostSource[];
@@ -34,9 +36,10 @@ export function createSnmpListener(ctx: ListenerContext, opts: SnmpListenerOptio
       const receiver = createTrapReceiver(ctx, { listener, hostFrom: opts.hostFrom, engine: opts.engine, mibs: opts.mibs, log });
       const reply = (bytes: Buffer, port: number, address: string) => udp?.send(bytes, port, address);
       udp = await openUdpReceiver(
-        { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, bufferBytes: opts.burstBufferBytes, log },
+        { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, allow: opts.allow, bufferBytes: opts.burstBufferBytes, log },
         {
           ...listenerHandlers(ctx, listener, 'snmp'),
+          onRefused: (n, peer) => receiver.refused(n, peer),
           onDatagram: (msg, address, port, ageMs) => receiver.onDatagram(msg, { address, port }, reply, ageMs),
         },
       );

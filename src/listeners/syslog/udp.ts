@@ -3,11 +3,11 @@
  * thread (udp-receiver.ts), so a burst waits in a bounded buffer instead of overrunning the
  * kernel's while the event loop classifies. Binds `::` dual-stack by default (IPv4 peers
  * appear as IPv4 after normalization) and falls back to 0.0.0.0 where IPv6 is unavailable.
- * Datagrams from sources outside the allow-list or over their rate limit are counted and
- * dropped. Socket errors are logged, never thrown.
+ * Datagrams from sources outside the allow-list (checked on the receiving thread, so they
+ * never take buffer space) or over their rate limit are counted and dropped. Socket errors
+ * are logged, never thrown.
  */
 import { normalizeAddress } from '../../core/net.js';
-import type { AllowList } from '../access.js';
 import type { Listener, ListenerContext } from '../listener.js';
 import { listenerHandlers, openUdpReceiver, type UdpReceiver } from '../udp-receiver.js';
 import type { Decoder } from './charset.js';
@@ -20,8 +20,8 @@ export interface UdpSyslogOptions {
   readonly receiveBufferBytes: number;
   /** What the receiving thread may hold for the event loop (payloads + 64 bytes each). */
   readonly burstBufferBytes: number;
-  /** Defaults: everyone allowed, no rate limit, UTF-8. */
-  readonly allow?: AllowList;
+  /** CIDRs allowed to send. Defaults: everyone allowed, no rate limit, UTF-8. */
+  readonly allow?: readonly string[];
   readonly rateLimit?: (source: string, nowMs: number) => boolean;
   readonly decode?: Decoder;
 }
@@ -33,12 +33,6 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
   const { metrics } = ctx;
 
   function onMessage(msg: Buffer, address: string, port: number, ageMs: number): void {
-    if (opts.allow && !opts.allow(address)) {
-      metrics.received.inc({ listener });
-      metrics.dropped.inc({ listener, reason: 'not_allowed' });
-      ctx.warn('ERR_SOURCE_REFUSED', 'syslog datagram from a source outside the allow-list dropped', { listener, peer: address });
-      return;
-    }
     if (opts.rateLimit && !opts.rateLimit(address, ctx.clock.monotonic() - ageMs)) {
       metrics.received.inc({ listener });
       metrics.dropped.inc({ listener, reason: 'rate_limited' });
@@ -52,9 +46,14 @@ export function createUdpSyslogListener(ctx: ListenerContext, opts: UdpSyslogOpt
     id: listener,
     async start() {
       receiver = await openUdpReceiver(
-        { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, bufferBytes: opts.burstBufferBytes, log },
+        { address: opts.address, port: opts.port, receiveBufferBytes: opts.receiveBufferBytes, allow: opts.allow ?? [], bufferBytes: opts.burstBufferBytes, log },
         {
           ...listenerHandlers(ctx, listener, 'syslog'),
+          onRefused(n, peer) {
+            metrics.received.inc({ listener }, n);
+            metrics.dropped.inc({ listener, reason: 'not_allowed' }, n);
+            ctx.warn('ERR_SOURCE_REFUSED', 'syslog datagram from a source outside the allow-list dropped', { listener, peer });
+          },
           onDatagram(msg, address, port, ageMs) {
             try {
               onMessage(msg, normalizeAddress(address), port, ageMs);

@@ -26,16 +26,18 @@ after(async () => {
 });
 
 /** A receiver whose handlers record what arrives; `room` gates acknowledgements. */
-async function receiver(opts: { bufferBytes?: number; receiveBufferBytes?: number; onThread?: (w: Worker) => void } = {}) {
+async function receiver(opts: { bufferBytes?: number; receiveBufferBytes?: number; allow?: string[]; onThread?: (w: Worker) => void } = {}) {
   const got: { text: string; port: number; ageMs: number }[] = [];
   let dropped = 0;
   let buffered = 0;
+  const refused = { n: 0, peer: '' };
   let room = true;
   let drainers: (() => void)[] = [];
   const handlers: UdpReceiverHandlers = {
     onDatagram: (bytes, _address, port, ageMs) => void got.push({ text: bytes.toString(), port, ageMs }),
     onDropped: (n) => void (dropped += n),
     onBuffered: (n) => void (buffered = n),
+    onRefused: (n, peer) => Object.assign(refused, { n: refused.n + n, peer }),
     onWarn: () => {},
     hasRoom: () => room,
     onDrain: (fn) => void drainers.push(fn),
@@ -43,6 +45,7 @@ async function receiver(opts: { bufferBytes?: number; receiveBufferBytes?: numbe
   const r = await openUdpReceiver({
     address: '127.0.0.1', port: 0, receiveBufferBytes: opts.receiveBufferBytes ?? 1 << 20, bufferBytes: opts.bufferBytes ?? 8 << 20, log,
     ...(opts.onThread ? { onThread: opts.onThread } : {}),
+    ...(opts.allow ? { allow: opts.allow } : {}),
   }, handlers);
   opened.push(r);
   return {
@@ -51,6 +54,7 @@ async function receiver(opts: { bufferBytes?: number; receiveBufferBytes?: numbe
     got,
     get dropped() { return dropped; },
     get buffered() { return buffered; },
+    refused,
     block() { room = false; },
     release() {
       room = true;
@@ -146,6 +150,19 @@ describe('UDP receiving thread', () => {
       await sendAll(rx.port, ['after']);
       return rx.got.some((g) => g.text === 'after');
     }, 'a datagram through the new thread', 5000, 100);
+  });
+
+  it('refuses sources outside the allow-list on the thread: counted with the peer, never delivered or buffered', async () => {
+    const outside = await receiver({ allow: ['10.0.0.0/8', '2001:db8::/32'] });
+    await sendAll(outside.port, seq(500));
+    await waitFor(() => outside.refused.n === 500, () => `refused ${outside.refused.n} of 500`, 5000);
+    assert.equal(outside.refused.peer, '127.0.0.1');
+    assert.equal(outside.got.length, 0);
+    assert.equal(outside.dropped, 0);
+    const inside = await receiver({ allow: ['127.0.0.0/8'] });
+    await sendAll(inside.port, seq(10));
+    await waitFor(() => inside.got.length === 10, () => `${inside.got.length} of 10 from an allowed source`);
+    assert.equal(inside.refused.n, 0);
   });
 
   it('fails to open on a port in use, naming the error', async () => {
