@@ -35,7 +35,8 @@ export interface Pipeline {
   emit(event: GatewayEvent): boolean;
   /**
    * True while a stream listener may add an event (checked before each frame): below half
-   * the capacity; the rest of the queue is kept for datagrams, which cannot be paused.
+   * the capacity. UDP listeners wait the same way (their datagrams stay in the receiving
+   * thread's burst buffer); the rest of the queue takes what is already in flight.
    */
   hasRoom(): boolean;
   /**
@@ -72,8 +73,8 @@ export function createPipeline(initial: Stages, deps: PipelineDeps): Pipeline {
   let scheduled = false;
   const waiters: (() => void)[] = [];
   let drainWaiters: (() => void)[] = [];
-  // Stream listeners (TCP, TLS) can wait: they stop reading at half the queue, so the other
-  // half is kept for datagram bursts (UDP syslog, traps), whose senders cannot wait.
+  // Listeners stop handing events over at half the queue (TCP and TLS stop reading, UDP
+  // listeners leave datagrams in their burst buffer); the other half takes what is in flight.
   const streamLimit = Math.max(1, Math.ceil(deps.capacity / 2));
   const lowWater = Math.floor(deps.capacity / 4);
   const log = deps.log.child({ component: 'pipeline' });

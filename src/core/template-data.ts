@@ -18,33 +18,36 @@ export function defaultFields(event: GatewayEvent): Record<string, string> {
   return out;
 }
 
+/** A record's fields with the built-ins every template view has, which win over a field of the same name. */
+function withBuiltIns(
+  fields: Readonly<Record<string, string>>,
+  b: { host: string; message: string; category: string; severity: string; ruleId: string | null; eventId: string },
+): Record<string, string> {
+  const data = copyFields<Record<string, string>>({}, fields);
+  data.Host = b.host;
+  data.Message = b.message;
+  data.Category = b.category;
+  data.Severity = b.severity;
+  data.Rule = b.ruleId ?? '';
+  data.EventId = b.eventId;
+  return data;
+}
+
 /** Template data while classifying one event (title, key and field templates). */
 export function eventData(
   event: GatewayEvent,
   c: { ruleId: string | null; category: string; severity: string },
   fields: Readonly<Record<string, string>>,
 ): TemplateData {
-  const data = copyFields<Record<string, string>>({}, fields);
-  data.Host = event.host;
-  data.Message = event.message;
-  data.Category = c.category;
-  data.Severity = c.severity;
-  data.Rule = c.ruleId ?? '';
-  data.EventId = event.id;
+  const data = withBuiltIns(fields, { host: event.host, message: event.message, category: c.category, severity: c.severity, ruleId: c.ruleId, eventId: event.id });
   data.Source = event.peer.address;
   data.Count = '1';
   return data;
 }
 
 function itemData(item: NotificationItem): Record<string, string> {
-  const data = copyFields<Record<string, string>>({}, item.fields);
-  data.Host = item.host;
-  data.Message = item.message;
-  data.Category = item.category;
-  data.Severity = item.severity;
-  data.Rule = item.ruleId ?? '';
+  const data = withBuiltIns(item.fields, item);
   data.Title = item.title;
-  data.EventId = item.eventId;
   return data;
 }
 

@@ -97,9 +97,10 @@ async function main(): Promise<void> {
   }
   socket.on('error', (err) => post({ type: 'warn', what: 'socket', ...describe(err) }));
   socket.on('message', (msg, rinfo) => {
-    if (!allowed(normalizeAddress(rinfo.address))) {
+    const source = normalizeAddress(rinfo.address);
+    if (!allowed(source)) {
       refused++;
-      refusedPeer = normalizeAddress(rinfo.address);
+      refusedPeer = source;
       return;
     }
     if (!queue.push(msg, rinfo.address, rinfo.port, monotonicMs())) dropped++;

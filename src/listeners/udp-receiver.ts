@@ -30,9 +30,9 @@ export interface UdpReceiverHandlers {
   /** `n` datagrams did not fit in the thread's buffer and were dropped. */
   onDropped(n: number): void;
   /** Datagrams waiting in the thread's buffer (reported with each batch and every second). */
-  onBuffered?(n: number): void;
+  onBuffered(n: number): void;
   /** `n` datagrams came from outside the allow-list (the last of them from `peer`) and were dropped. */
-  onRefused?(n: number, peer: string): void;
+  onRefused(n: number, peer: string): void;
   /** A socket error or a response that could not be sent (already worded). */
   onWarn(message: string, err: { code?: string; message: string }): void;
   /** The ingest queue can take more (else the batch is acknowledged from `onDrain`). */
@@ -54,7 +54,7 @@ export interface UdpReceiver {
  * The handlers every UDP listener shares: drops and the backlog counted per listener,
  * warnings rate-limited, acknowledgements paced by the ingest queue.
  */
-export function listenerHandlers(ctx: ListenerContext, listener: string, kind: 'syslog' | 'snmp'): Omit<UdpReceiverHandlers, 'onDatagram'> {
+export function listenerHandlers(ctx: ListenerContext, listener: string, kind: 'syslog' | 'snmp'): Omit<UdpReceiverHandlers, 'onDatagram' | 'onRefused'> {
   const { metrics } = ctx;
   return {
     onDropped(n) {
@@ -99,8 +99,8 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
 
   function onReport(r: Report): void {
     if (r.dropped > 0) h.onDropped(r.dropped);
-    if (r.refused > 0) h.onRefused?.(r.refused, r.refusedPeer);
-    h.onBuffered?.(r.queued);
+    if (r.refused > 0) h.onRefused(r.refused, r.refusedPeer);
+    h.onBuffered(r.queued);
   }
 
   function onBatch(w: Worker, m: Extract<FromThread, { type: 'batch' }>): void {

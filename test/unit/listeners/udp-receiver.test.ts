@@ -168,7 +168,7 @@ describe('UDP receiving thread', () => {
   it('fails to open on a port in use, naming the error', async () => {
     const rx = await receiver();
     await assert.rejects(openUdpReceiver({ address: '127.0.0.1', port: rx.port, receiveBufferBytes: 65536, bufferBytes: 1 << 20, log }, {
-      onDatagram: () => {}, onDropped: () => {}, onWarn: () => {}, hasRoom: () => true, onDrain: () => {},
+      onDatagram: () => {}, onDropped: () => {}, onBuffered: () => {}, onRefused: () => {}, onWarn: () => {}, hasRoom: () => true, onDrain: () => {},
     }), (err: NodeJS.ErrnoException) => err.code === 'EADDRINUSE');
   });
 
