@@ -98,6 +98,7 @@ install_all() {
   cp -R "$SRC/config" "$root.new/config"
   [ -d "$SRC/mibs" ] && cp -R "$SRC/mibs" "$root.new/mibs"
   cp -R "$SRC/systemd" "$root.new/systemd"
+  cp -R "$SRC/libexec" "$root.new/libexec"
   cp "$SRC/package.json" "$SRC/README.md" "$root.new/"
   cp "$SRC/bin/eventgate.js" "$root.new/bin/eventgate.js"
   copy_runtime_deps "$root.new"

@@ -20,6 +20,7 @@ import { createProcessMetrics } from '../observe/process-metrics.js';
 import { parseListen } from '../config/schema/http.js';
 import { createDeliverer, type Channel, type Deliverer } from '../outputs/deliverer.js';
 import { createProcessRunner, type HookRunner } from '../outputs/exec/hook-runner.js';
+import { createSpawnerRunner, spawnerAvailable } from '../outputs/exec/spawner.js';
 import { createPolicyEngine, type PolicyEngine } from '../route/engine.js';
 import { openStore, type CommitBatch, type Store } from '../store/index.js';
 import { buildChannel } from './channels.js';
@@ -101,7 +102,7 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
   let ticker: unknown;
   let retention: unknown;
   let stopped = false;
-  const hookRunner = deps.hookRunner ?? createProcessRunner();
+  const hookRunner = deps.hookRunner ?? (spawnerAvailable() ? createSpawnerRunner() : createProcessRunner());
 
   const engineFor = (p: GatewayPlan, state: Iterable<[string, unknown]>): PolicyEngine => {
     const engine = createPolicyEngine(p.policy, { newId, absence: p.absence });

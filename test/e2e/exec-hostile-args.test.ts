@@ -4,7 +4,7 @@
  * into a field, and the channel passes that field as `%Value%` between two fixed arguments.
  * The hook (a Node script, no shell anywhere) writes its argv and its parent's command line.
  * Pass: every argv element equals the value byte for byte (the 100 KiB one as cut to the
- * item field bound), argv length is always 3, the hook's parent is the runner (no shell),
+ * item field bound), argv length is always 3, the hook's parent is the spawner (no shell),
  * CANARY is never created, and the NUL value is a permanent ERR_EXEC_ARG dead letter
  * (one attempt recorded) without the hook being run.
  */
@@ -14,6 +14,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { truncate } from '../../src/core/text.js';
+import { PERL, SPAWNER_SCRIPT } from '../../src/outputs/exec/spawner.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { count, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
@@ -130,8 +131,8 @@ routes:
     assert.equal(rec.argv[2], 'after');
     const expected = truncate(value, ITEM_FIELD_MAX);
     assert.ok(Buffer.from(rec.argv[1]!, 'utf8').equals(Buffer.from(expected, 'utf8')), `argv element equals ${JSON.stringify(value.slice(0, 40))} byte for byte`);
-    // The hook's parent is the hook runner (node), never an interposed shell.
-    assert.equal(rec.parent[0], process.execPath, `hook parent is the runner, not ${rec.parent.join(' ')}`);
+    // The hook's parent is the hook spawner, never an interposed shell.
+    assert.deepEqual(rec.parent, [PERL, SPAWNER_SCRIPT], `hook parent is the spawner, not ${rec.parent.join(' ')}`);
     seen.push(value);
   }
   assert.deepEqual(seen.sort(), [...values].sort(), 'every deliverable value was delivered once');

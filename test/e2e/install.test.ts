@@ -26,7 +26,7 @@ test('install into a DESTDIR, check the installed config, verify the unit, reins
   install(d);
 
   const prefix = join(d, 'opt/eventgate');
-  for (const f of ['bin/eventgate', 'bin/eventgate.js', 'dist/main.js', 'dist/app/http.js', 'config/rules/generic.yaml', 'config/eventgate.schema.json',
+  for (const f of ['bin/eventgate', 'bin/eventgate.js', 'dist/main.js', 'dist/app/http.js', 'libexec/hook-spawner.pl', 'config/rules/generic.yaml', 'config/eventgate.schema.json',
     'package.json', 'README.md', 'node_modules/pino/package.json', 'node_modules/prom-client/package.json', 'node_modules/zod/package.json']) {
     assert.ok(existsSync(join(prefix, f)), `${f} installed`);
   }

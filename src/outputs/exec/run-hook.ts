@@ -2,10 +2,11 @@
  * Running one hook: spawn without a shell in its own process group, the notification on
  * stdin, kill the group at the timeout, after exit, and as soon as it holds more than
  * `maxProcesses` processes; keep at most `maxOutputBytes` of stdout and of stderr. The
- * request and the outcome are plain data (structured-clone safe), so this runs in the hook
- * runner process (runner-host.ts) as well as in process.
+ * request and the outcome are plain data (structured-clone safe). `superviseHook` holds the
+ * bounds and the outcome, whoever spawned the hook: this process (`runHook`, also used by
+ * the Node runner process, runner-host.ts) or the hook spawner (spawner.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
 import { escapeControls } from '../../core/text.js';
 import { capture, type Captured } from './capture.js';
@@ -38,15 +39,6 @@ const KILL_GRACE_MS = 2000;
 const WATCH_EVERY_MS = 100;
 const PIPE_DRAIN_MS = 1000;
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
 /** One line for the log and the delivery result: the captured output, escaped. */
 function outputSummary(stdout: Captured, stderr: Captured): string {
   const part = (name: string, c: Captured) => `${name}: "${escapeControls(c.text)}"${c.truncated ? ' (truncated)' : ''}`;
@@ -55,7 +47,7 @@ function outputSummary(stdout: Captured, stderr: Captured): string {
 }
 
 /** Says which of command and working directory is the problem behind a spawn error. */
-async function explainSpawnError(command: string, cwd: string, code: string | undefined): Promise<string> {
+async function explainSpawnError(command: string, cwd: string, code: string): Promise<string> {
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
     const dir = await stat(cwd).catch(() => undefined);
     if (!dir?.isDirectory()) return `working directory ${cwd} does not exist or is not a directory`;
@@ -64,26 +56,39 @@ async function explainSpawnError(command: string, cwd: string, code: string | un
     if (!file.isFile()) return `command ${command} is not a regular file`;
     if (await access(command, constants.X_OK).then(() => false, () => true)) return `command ${command} is not executable`;
   }
-  return `cannot run ${command}: ${code ?? 'unknown error'}`;
+  return `cannot run ${command}: ${code}`;
 }
 
-export function runHook(req: HookRequest, signal: AbortSignal): Promise<HookOutcome> {
-  const redact = (o: Captured): Captured => ({ ...o, text: req.secrets.reduce((t, v) => t.split(v).join('<secret>'), o.text) });
+/** The hook's exit and what it printed (each stream capped at `maxOutputBytes`). */
+export interface HookExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: Captured;
+  readonly stderr: Captured;
+}
+
+/** A hook being run, whoever spawned it: this process or the hook spawner (spawner.ts). */
+export interface SpawnedHook {
+  /** The hook's pid (also its process group) once it runs, or the spawn error's code. */
+  readonly started: Promise<{ readonly pid: number } | { readonly errorCode: string }>;
+  /** Once it has exited and its pipes have closed (or a second after its exit). */
+  readonly finished: Promise<HookExit>;
+  /** Signals its process group, unless it has already exited. */
+  kill(signal: NodeJS.Signals): void;
+  /** Settles instead when whatever ran the hook is gone (the hook spawner died). */
+  readonly lost?: Promise<HookOutcome>;
+}
+
+/**
+ * The request's bounds around a spawned hook: the timeout and an abort end the group
+ * (SIGTERM, then SIGKILL), the process limit kills it at once; then the outcome.
+ */
+export function superviseHook(req: HookRequest, signal: AbortSignal, hook: SpawnedHook): Promise<HookOutcome> {
   return new Promise<HookOutcome>((resolve) => {
     let settled = false;
     let timedOut = false;
     let overLimit = false;
-    let spawnFailed = false;
-    const child = spawn(req.command, [...req.argv], {
-      cwd: req.cwd,
-      env: req.env,
-      detached: true, // own process group, so the timeout can end the hook and its children
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      windowsHide: true,
-    });
-    const out = capture(child.stdout, req.maxOutputBytes);
-    const err = capture(child.stderr, req.maxOutputBytes);
+    let pid: number | undefined;
     const finish = (o: HookOutcome) => {
       if (settled) return;
       settled = true;
@@ -93,61 +98,44 @@ export function runHook(req: HookRequest, signal: AbortSignal): Promise<HookOutc
       resolve(o);
     };
     const terminate = () => {
-      killGroup(child, 'SIGTERM');
-      setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS).unref();
+      hook.kill('SIGTERM');
+      setTimeout(() => hook.kill('SIGKILL'), KILL_GRACE_MS).unref();
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      terminate();
-    }, req.timeoutMs);
-    // A fork bomb gets no grace period: SIGKILL the whole group at once.
-    const watch = setInterval(() => {
-      if (req.maxProcesses <= 0 || child.pid === undefined || overLimit) return;
-      void countProcessGroup(child.pid).then((n) => {
-        if (n === undefined || n <= req.maxProcesses || settled) return;
-        overLimit = true;
-        killGroup(child, 'SIGKILL');
-      });
-    }, WATCH_EVERY_MS);
-    watch.unref();
     const onAbort = () => {
       timedOut = true;
       terminate();
     };
+    const timer = setTimeout(onAbort, req.timeoutMs);
+    // A fork bomb gets no grace period: SIGKILL the whole group at once.
+    const watch = setInterval(() => {
+      if (req.maxProcesses <= 0 || pid === undefined || overLimit) return;
+      void countProcessGroup(pid).then((n) => {
+        if (n === undefined || n <= req.maxProcesses || settled) return;
+        overLimit = true;
+        hook.kill('SIGKILL');
+      });
+    }, WATCH_EVERY_MS);
+    watch.unref();
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
 
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      const permanent = e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'ENOTDIR';
-      spawnFailed = true; // 'close' follows; the result is this error, once explained
-      out.stop();
-      err.stop();
-      void explainSpawnError(req.command, req.cwd, e.code).then((message) => {
-        finish({
-          status: permanent ? 'failed' : 'retry', error: { code: 'ERR_EXEC_SPAWN', message, retryable: !permanent },
-          log: { level: 'error', msg: message, fields: { code: e.code } },
-        });
-      });
+    void hook.started.then((s) => {
+      if ('pid' in s) {
+        pid = s.pid;
+        return;
+      }
+      const permanent = s.errorCode === 'ENOENT' || s.errorCode === 'EACCES' || s.errorCode === 'ENOTDIR';
+      void explainSpawnError(req.command, req.cwd, s.errorCode).then((message) => finish({
+        status: permanent ? 'failed' : 'retry', error: { code: 'ERR_EXEC_SPAWN', message, retryable: !permanent },
+        log: { level: 'error', msg: message, fields: { code: s.errorCode } },
+      }));
     });
-    child.stdin?.on('error', () => {
-      // EPIPE: the hook does not read stdin. That is its choice, not a failure.
-    });
-    child.stdin?.end(req.stdin);
-    // Whatever the hook left running in its group ends with it; that also closes the pipes.
-    child.on('exit', () => killGroup(child, 'SIGKILL'));
-    child.on('close', (code, sig) => {
-      if (spawnFailed) return;
-      // The pipes close when the last holder exits; one that left the group gets a second.
-      const drained = Promise.all([out.done, err.done]);
-      const bound = setTimeout(() => { out.stop(); err.stop(); }, PIPE_DRAIN_MS);
-      void drained.then(() => {
-        clearTimeout(bound);
-        finish(outcome(code, sig));
-      });
-    });
+    void hook.finished.then((exit) => finish(outcome(exit)));
+    void hook.lost?.then(finish);
 
-    function outcome(code: number | null, sig: NodeJS.Signals | null): HookOutcome {
-      const output = outputSummary(redact(out.read()), redact(err.read()));
+    function outcome({ code, signal: sig, stdout, stderr }: HookExit): HookOutcome {
+      const redact = (o: Captured): Captured => ({ ...o, text: req.secrets.reduce((t, v) => t.split(v).join('<secret>'), o.text) });
+      const output = outputSummary(redact(stdout), redact(stderr));
       const detail = (what: string) => (output ? `${what}; ${output}` : what);
       const fields = { exitCode: code, signal: sig, hook: { output } };
       if (overLimit) {
@@ -168,4 +156,61 @@ export function runHook(req: HookRequest, signal: AbortSignal): Promise<HookOutc
         detail: detail(`exit ${code}`), log: { level: 'warn', msg: 'hook failed', fields } };
     }
   });
+}
+
+/** Spawns the hook from this process (libuv forks it). */
+function spawnHook(req: HookRequest): SpawnedHook {
+  const child = spawn(req.command, [...req.argv], {
+    cwd: req.cwd,
+    env: req.env,
+    detached: true, // own session and process group, so the timeout can end the hook and its children
+    stdio: ['pipe', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+  });
+  const out = capture(child.stdout, req.maxOutputBytes);
+  const err = capture(child.stderr, req.maxOutputBytes);
+  let exited = false;
+  const killGroup = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  };
+  const started = new Promise<{ pid: number } | { errorCode: string }>((resolve) => {
+    if (child.pid !== undefined) resolve({ pid: child.pid });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // a failed kill of a running hook: not a spawn error
+      out.stop();
+      err.stop();
+      resolve({ errorCode: e.code ?? 'unknown error' });
+    });
+  });
+  child.stdin?.on('error', () => {
+    // EPIPE: the hook does not read stdin. That is its choice, not a failure.
+  });
+  child.stdin?.end(req.stdin);
+  // Whatever the hook left running in its group ends with it; that also closes the pipes.
+  child.on('exit', () => {
+    killGroup('SIGKILL');
+    exited = true;
+  });
+  const finished = new Promise<HookExit>((resolve) => {
+    child.on('close', (code, sig) => {
+      if (child.pid === undefined) return; // it never ran: `started` has the error
+      // The pipes close when the last holder exits; one that left the group gets a second.
+      const bound = setTimeout(() => { out.stop(); err.stop(); }, PIPE_DRAIN_MS);
+      void Promise.all([out.done, err.done]).then(() => {
+        clearTimeout(bound);
+        resolve({ code, signal: sig, stdout: out.read(), stderr: err.read() });
+      });
+    });
+  });
+  return { started, finished, kill: (sig) => { if (!exited) killGroup(sig); } };
+}
+
+export function runHook(req: HookRequest, signal: AbortSignal): Promise<HookOutcome> {
+  return superviseHook(req, signal, spawnHook(req));
 }

@@ -7,12 +7,14 @@
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Notification } from '../../../../src/core/notification.js';
 import { compileTemplate, type Template } from '../../../../src/core/template.js';
 import { createLogger } from '../../../../src/observe/logger.js';
 import { createExecOutput, type ExecOutputOptions } from '../../../../src/outputs/exec/exec-output.js';
+import type { HookRunner } from '../../../../src/outputs/exec/hook-runner.js';
 import { countProcessGroup } from '../../../../src/outputs/exec/process-group.js';
+import { HOOK_RUNNERS } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
 import { waitFor } from '../../../helpers/wait.js';
 
@@ -24,11 +26,13 @@ const n: Notification = {
   items: [{ eventId: 'e1', receivedAt: 0, host: 'h', message: 'm', ruleId: null, category: 'update', severity: 'warning', title: 't', fields: {} }],
 };
 
+let runner: HookRunner;
+
 function output(command: string, args: string[], extra: Partial<ExecOutputOptions> = {}) {
   return createExecOutput({
     id: 'hook', command, args: args.map((a) => compileTemplate(a) as Template), timeoutMs: 10_000, env: {}, envAllow: [],
     permanentExitCodes: new Set([64, 65, 77, 78]), maxOutputBytes: 64, ...extra,
-  }, { log: silent });
+  }, { log: silent, runner });
 }
 
 function script(dir: string, name: string, body: string, mode = 0o755): string {
@@ -40,7 +44,9 @@ function script(dir: string, name: string, body: string, mode = 0o755): string {
 
 const signal = () => new AbortController().signal;
 
-describe('exec output bounds', () => {
+for (const r of HOOK_RUNNERS) describe(`exec output bounds (${r.name})`, () => {
+  before(() => { runner = r.runner; });
+
   it('puts stdout and stderr, escaped and capped, into the delivery result', async () => {
     const ok = await output('/bin/sh', ['-c', 'printf "ticket 42\\n\\033[31m"; echo warn >&2; head -c 500 /dev/zero | tr "\\0" x']).send(n, signal());
     assert.equal(ok.status, 'sent');

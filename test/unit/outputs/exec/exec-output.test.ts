@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Notification } from '../../../../src/core/notification.js';
 import { compileTemplate, type Template } from '../../../../src/core/template.js';
 import { createLogger } from '../../../../src/observe/logger.js';
 import { createExecOutput, type ExecOutputOptions } from '../../../../src/outputs/exec/exec-output.js';
+import type { HookRunner } from '../../../../src/outputs/exec/hook-runner.js';
 import { recordingHook } from '../../../helpers/hook.js';
+import { commandLine, HOOK_RUNNERS } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
 import { waitFor } from '../../../helpers/wait.js';
 
@@ -26,16 +28,20 @@ function notification(fields: Record<string, string>): Notification {
   };
 }
 
+let runner: HookRunner;
+
 function output(command: string, args: string[], extra: Partial<ExecOutputOptions> = {}) {
   return createExecOutput({
     id: 'hook', command, args: args.map(tpl), timeoutMs: 5000, env: {}, envAllow: [],
     permanentExitCodes: new Set([64, 65, 77, 78]), maxOutputBytes: 1024, ...extra,
-  }, { log: silent });
+  }, { log: silent, runner });
 }
 
 const signal = () => new AbortController().signal;
 
-describe('exec output', () => {
+for (const r of HOOK_RUNNERS) describe(`exec output (${r.name})`, () => {
+  before(() => { runner = r.runner; });
+
   it('passes hostile values as literal argv elements; no shell ever runs', async (t) => {
     const dir = tempDir(t);
     const canary = join(dir, 'CANARY');
@@ -51,8 +57,13 @@ describe('exec output', () => {
     const [rec] = hook.records();
     assert.deepEqual(rec!.argv, hostile);
     assert.equal(existsSync(canary), false);
-    // The hook's parent is eventgate itself (this process), not a shell.
-    assert.equal(rec!.ppid, process.pid);
+    // The hook's parent is what spawns hooks (this process or the hook spawner), not a shell.
+    assert.deepEqual(commandLine(rec!.ppid), r.parent());
+  });
+
+  it('starts the hook with no signal ignored or blocked', async () => {
+    const d = await output('/bin/sh', ['-c', 'grep -E "^Sig(Blk|Ign)" /proc/self/status']).send(notification({}), signal());
+    assert.equal(d.status === 'sent' && d.detail, 'exit 0; stdout: "SigBlk:\t0000000000000000\\x0aSigIgn:\t0000000000000000\\x0a"');
   });
 
   it('refuses a NUL byte in an argument as a permanent error', async (t) => {
