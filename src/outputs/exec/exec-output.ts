@@ -3,7 +3,8 @@
  * each `%Keyword%` argument becomes exactly one argv element. The notification goes to
  * stdin as JSON, key values into `EVENTGATE_*` variables of an otherwise clean environment.
  * This module renders the request; run-hook.ts runs it (process group, timeout, process
- * limit, bounded output), in the hook runner process the gateway passes (hook-runner.ts).
+ * limit, bounded output) with the runner the gateway passes: the hook spawner (spawner.ts)
+ * or, without Perl, the Node runner processes (hook-runner.ts).
  */
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import type { Delivery, Output } from '../../core/output.js';

@@ -6,7 +6,8 @@
  * processes (runner-host.ts) once and sends them each hook as a message; the gateway's event
  * loop never forks. The helper ends when the gateway does (its IPC channel closes), killing
  * the hooks it runs. Should it die, hooks in flight come back as retries and the next hook
- * starts a new one.
+ * starts a new one. The gateway uses these helpers only where the smaller and cheaper Perl
+ * hook spawner (spawner.ts) cannot run: a host without /usr/bin/perl.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
@@ -47,12 +48,14 @@ export function helperExecArgv(argv: readonly string[]): string[] {
  * The helper needs none of the gateway's environment (each hook gets the one its channel
  * builds), so secrets given to the service as variables do not sit in the helpers' environ.
  */
-const HELPER_ENV = Object.fromEntries(['PATH', 'LANG', 'TZ'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+export const RUNNER_ENV = Object.fromEntries(['PATH', 'LANG', 'TZ'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
 
-const lost = (why: string): HookOutcome => ({
-  status: 'retry', error: { code: 'ERR_EXEC_SPAWN', message: `the hook runner process ${why}`, retryable: true },
-  log: { level: 'error', msg: `the hook runner process ${why}; the hook will be retried`, fields: {} },
+/** The outcome of a hook whose runner process (`who`) went away: a retry. */
+export const runnerLost = (who: string, why: string): HookOutcome => ({
+  status: 'retry', error: { code: 'ERR_EXEC_SPAWN', message: `the ${who} process ${why}`, retryable: true },
+  log: { level: 'error', msg: `the ${who} process ${why}; the hook will be retried`, fields: {} },
 });
+const lost = (why: string) => runnerLost('hook runner', why);
 
 /** One helper process and the hooks it runs. */
 function createHelper() {
@@ -63,7 +66,7 @@ function createHelper() {
   function start(): ChildProcess {
     const c = fork(HOST, [], {
       execArgv: [...helperExecArgv(process.execArgv), '--max-old-space-size=64'],
-      env: HELPER_ENV,
+      env: RUNNER_ENV,
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fs } from 'node:fs';
 import { constants as os } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { HookRunner } from './hook-runner.js';
+import { runnerLost, RUNNER_ENV, type HookRunner } from './hook-runner.js';
 import { superviseHook, type HookExit, type HookOutcome, type SpawnedHook } from './run-hook.js';
 
 export const SPAWNER_SCRIPT = fileURLToPath(new URL('../../../libexec/hook-spawner.pl', import.meta.url));
@@ -60,15 +60,10 @@ export function decodeFrames(buf: Buffer): { frames: Buffer[][]; rest: Buffer } 
 
 const SIGNAL_NAMES = new Map(Object.entries(os.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
-/** The spawner needs none of the gateway's environment (each hook gets its own). */
-const SPAWNER_ENV = Object.fromEntries(['PATH', 'LANG', 'TZ'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
-
-const lost = (why: string): HookOutcome => ({
-  status: 'retry', error: { code: 'ERR_EXEC_SPAWN', message: `the hook spawner process ${why}`, retryable: true },
-  log: { level: 'error', msg: `the hook spawner process ${why}; the hook will be retried`, fields: {} },
-});
+const lost = (why: string) => runnerLost('hook spawner', why);
 
 interface InFlight {
+  readonly spawner: ChildProcess;
   pid?: number;
   started(s: { pid: number } | { errorCode: string }): void;
   finished(e: HookExit): void;
@@ -113,7 +108,7 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
   }
 
   function start(): ChildProcess {
-    const c = spawn(perl, [SPAWNER_SCRIPT], { env: SPAWNER_ENV, stdio: ['pipe', 'pipe', 'inherit'] });
+    const c = spawn(perl, [SPAWNER_SCRIPT], { env: RUNNER_ENV, stdio: ['pipe', 'pipe', 'inherit'] });
     let rest = Buffer.alloc(0);
     c.stdout!.on('data', (chunk: Buffer) => {
       const decoded = decodeFrames(rest.length ? Buffer.concat([rest, chunk]) : chunk);
@@ -126,7 +121,9 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
     const gone = (why: string) => {
       if (child === c) child = undefined;
       const outcome = lost(why);
-      for (const h of inFlight.values()) {
+      for (const [id, h] of inFlight) {
+        if (h.spawner !== c) continue;
+        inFlight.delete(id);
         // Orphaned: end the hook and whatever it started, as a timeout would.
         if (h.pid !== undefined) {
           try {
@@ -137,7 +134,6 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
         }
         h.lost(outcome);
       }
-      inFlight.clear();
     };
     c.on('error', (err) => gone(`could not be started (${err.message})`));
     c.on('exit', (code, sig) => gone(`exited (${sig ?? `code ${code}`})`));
@@ -149,7 +145,7 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
     run(req, signal) {
       const c = (child ??= start());
       const id = nextId++;
-      const h: InFlight = { started: unset, finished: unset, lost: unset };
+      const h: InFlight = { spawner: c, started: unset, finished: unset, lost: unset };
       const hook: SpawnedHook = {
         started: new Promise((r) => { h.started = r; }),
         finished: new Promise((r) => { h.finished = r; }),
