@@ -10,18 +10,20 @@
 #
 # What it does: runs each hook without a shell, in a session and process group of its own,
 # the request's environment only, the notification on stdin; keeps at most MAXOUT bytes of
-# its stdout and of its stderr (the rest is read and dropped); when the hook exits, kills
-# what it left in its group and reports once the pipes have closed (at most a second later).
-# Timeouts, aborts and the process limit are the gateway's: it signals the group itself, or
-# sends `signal`. When the gateway goes (stdin closes), every hook gets SIGTERM, then
+# its stdout and of its stderr (the rest is read and dropped); kills the group with SIGKILL
+# as soon as it holds more than MAXPROCS live processes (0: no limit; one scan of /proc
+# every 100 ms for all hooks, here rather than on the gateway's event loop); when the hook
+# exits, kills what it left in its group and reports once the pipes have closed (at most a
+# second later). Timeouts and aborts are the gateway's: it sends `signal`. When the gateway goes (stdin closes), every hook gets SIGTERM, then
 # SIGKILL two seconds later, and this process exits once they have.
 #
 # Frames, both ways: a 32-bit big-endian length, then fields, each a 32-bit length + bytes.
-#   in:  run ID COMMAND CWD STDIN MAXOUT ARGC ARG... ENVC NAME VALUE...
+#   in:  run ID COMMAND CWD STDIN MAXOUT MAXPROCS ARGC ARG... ENVC NAME VALUE...
 #        signal ID SIGNO
 #   out: started ID PID
 #        failed ID ERRNO-NAME            (fork or exec failed; nothing ran)
-#        done ID CODE SIGNO OUT-TRUNCATED OUT ERR-TRUNCATED ERR   (CODE or SIGNO empty)
+#        done ID CODE SIGNO OUT-TRUNCATED OUT ERR-TRUNCATED ERR OVER-LIMIT
+#                                        (CODE or SIGNO empty; flags 0 or 1)
 use strict;
 use warnings;
 use Errno ();
@@ -29,6 +31,7 @@ use POSIX ();
 
 my $DRAIN_MS = 1000;
 my $KILL_GRACE_MS = 2000;
+my $WATCH_EVERY_MS = 100;
 my $MS_PER_TICK = 1000 / POSIX::sysconf(POSIX::_SC_CLK_TCK());
 
 sub now_ms { return (POSIX::times())[0] * $MS_PER_TICK }
@@ -61,6 +64,7 @@ my $control = '';
 my $replies = '';
 my $control_open = 1;
 my $kill_at;    # when closing: the time to SIGKILL what is left
+my $watch_at;   # the next scan for hooks over their process limit
 
 sub reply {
   my $payload = pack('(N/a*)*', @_);
@@ -83,12 +87,13 @@ sub child_exec {
 }
 
 sub start_hook {
-  my ($id, $command, $cwd, $stdin, $max, $argc, @rest) = @_;
+  my ($id, $command, $cwd, $stdin, $max, $max_procs, $argc, @rest) = @_;
   my @argv = splice(@rest, 0, $argc);
   my $envc = shift @rest;
   my %env = @rest[0 .. 2 * $envc - 1];
   my $h = { id => $id, command => $command, cwd => $cwd, argv => \@argv, env => \%env,
-    stdin => $stdin, written => 0, max => $max, out => '', err => '', out_trunc => 0, err_trunc => 0 };
+    stdin => $stdin, written => 0, max => $max, max_procs => $max_procs, over_limit => 0,
+    out => '', err => '', out_trunc => 0, err_trunc => 0 };
   my (@p, $fail);
   # stdin, stdout, stderr, and the exec report (close-on-exec: it reads EOF when exec works).
   for (0 .. 3) { pipe($p[$_][0], $p[$_][1]) or do { $fail = errno_name(); last } }
@@ -113,6 +118,7 @@ sub start_hook {
   @$h{qw(pid in stdout stderr)} = ($pid, $p[0][1], $p[1][0], $p[2][0]);
   nonblocking($h->{in}, $h->{stdout}, $h->{stderr});
   $hooks{$id} = $by_pid{$pid} = $h;
+  $watch_at //= now_ms() + $WATCH_EVERY_MS if $max_procs > 0;
   reply('started', $id, $pid);
 }
 
@@ -162,8 +168,34 @@ sub finish_drained {
     next if ($h->{stdout} || $h->{stderr}) && $now < $h->{drain_until};
     close_pipe($h, $_) for qw(stdout stderr);
     delete $hooks{ $h->{id} };
-    reply('done', $h->{id}, $h->{code}, $h->{signo}, $h->{out_trunc}, $h->{out}, $h->{err_trunc}, $h->{err});
+    reply('done', $h->{id}, $h->{code}, $h->{signo}, $h->{out_trunc}, $h->{out}, $h->{err_trunc}, $h->{err}, $h->{over_limit});
   }
+}
+
+# Live processes per process group, for the groups of running hooks that have a limit.
+sub watch_limits {
+  my %limited = map { $_->{pid} => $_ } grep { $_->{max_procs} > 0 && !$_->{over_limit} } values %by_pid;
+  undef $watch_at;
+  return if !%limited;
+  my %live;
+  opendir(my $proc, '/proc') or return;
+  while (defined(my $entry = readdir $proc)) {
+    next if $entry !~ /^\d+$/;
+    open(my $fh, '<', "/proc/$entry/stat") or next;
+    my $stat = <$fh> // '';
+    close $fh;
+    # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    my ($state, undef, $pgrp) = split / /, substr($stat, rindex($stat, ')') + 2), 4;
+    $live{$pgrp}++ if defined $pgrp && $limited{$pgrp} && $state ne 'Z';
+  }
+  closedir $proc;
+  for my $h (values %limited) {
+    next if ($live{ $h->{pid} } // 0) <= $h->{max_procs};
+    # A fork bomb gets no grace period: SIGKILL the whole group at once.
+    $h->{over_limit} = 1;
+    kill('KILL', -$h->{pid});
+  }
+  $watch_at = now_ms() + $WATCH_EVERY_MS;
 }
 
 sub on_control {
@@ -210,11 +242,12 @@ while (1) {
     kill('KILL', -$_) for keys %by_pid;
     undef $kill_at;
   }
+  watch_limits() if defined $watch_at && now_ms() >= $watch_at;
   my ($rin, $win) = ('', '');
   vec($rin, fileno(STDIN), 1) = 1 if $control_open;
   vec($rin, fileno($wake_r), 1) = 1;
   vec($win, fileno(STDOUT), 1) = 1 if length $replies;
-  my @deadlines = grep { defined } ($kill_at, map { $_->{drain_until} } values %hooks);
+  my @deadlines = grep { defined } ($kill_at, $watch_at, map { $_->{drain_until} } values %hooks);
   for my $h (values %hooks) {
     vec($rin, fileno($h->{$_}), 1) = 1 for grep { $h->{$_} } qw(stdout stderr);
     vec($win, fileno($h->{in}), 1) = 1 if $h->{in};

@@ -65,6 +65,8 @@ export interface HookExit {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: Captured;
   readonly stderr: Captured;
+  /** Killed by whoever spawned it for holding more than `maxProcesses` processes. */
+  readonly overLimit?: boolean;
 }
 
 /** A hook being run, whoever spawned it: this process or the hook spawner (spawner.ts). */
@@ -77,6 +79,8 @@ export interface SpawnedHook {
   kill(signal: NodeJS.Signals): void;
   /** Settles instead when whatever ran the hook is gone (the hook spawner died). */
   readonly lost?: Promise<HookOutcome>;
+  /** Whoever spawned it enforces `maxProcesses` (reported as `overLimit`). */
+  readonly limitsProcesses?: boolean;
 }
 
 /**
@@ -108,7 +112,7 @@ export function superviseHook(req: HookRequest, signal: AbortSignal, hook: Spawn
     const timer = setTimeout(onAbort, req.timeoutMs);
     // A fork bomb gets no grace period: SIGKILL the whole group at once.
     const watch = setInterval(() => {
-      if (req.maxProcesses <= 0 || pid === undefined || overLimit) return;
+      if (req.maxProcesses <= 0 || hook.limitsProcesses || pid === undefined || overLimit) return;
       void countProcessGroup(pid).then((n) => {
         if (n === undefined || n <= req.maxProcesses || settled) return;
         overLimit = true;
@@ -133,12 +137,12 @@ export function superviseHook(req: HookRequest, signal: AbortSignal, hook: Spawn
     void hook.finished.then((exit) => finish(outcome(exit)));
     void hook.lost?.then(finish);
 
-    function outcome({ code, signal: sig, stdout, stderr }: HookExit): HookOutcome {
+    function outcome({ code, signal: sig, stdout, stderr, overLimit: killedOverLimit }: HookExit): HookOutcome {
       const redact = (o: Captured): Captured => ({ ...o, text: req.secrets.reduce((t, v) => t.split(v).join('<secret>'), o.text) });
       const output = outputSummary(redact(stdout), redact(stderr));
       const detail = (what: string) => (output ? `${what}; ${output}` : what);
       const fields = { exitCode: code, signal: sig, hook: { output } };
-      if (overLimit) {
+      if (overLimit || killedOverLimit) {
         return { status: 'failed', error: { code: 'ERR_EXEC_LIMIT', message: `hook group held more than ${req.maxProcesses} processes; killed` },
           detail: detail('killed'), log: { level: 'warn', msg: 'hook exceeded its process limit; killed', fields } };
       }

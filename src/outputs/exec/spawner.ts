@@ -2,9 +2,9 @@
  * The hook spawner: one small Perl process (libexec/hook-spawner.pl, perl-base only) forks
  * and execs every hook. fork(2) costs in proportion to the memory of the process that
  * forks: 1.4 ms of CPU from a Node helper, 0.25 ms from the spawner, so a busy host runs
- * twice as many hooks a second. The spawner only spawns, feeds stdin, keeps the capped
- * output and reports the exit; the bounds (timeout, abort, process limit) and the outcome
- * are superviseHook's, as for a hook spawned here. Should the spawner die, the hooks in
+ * twice as many hooks a second. The spawner spawns, feeds stdin, keeps the capped output,
+ * enforces the process limit (its /proc scans stay off the event loop) and reports the exit;
+ * the timeout, aborts and the outcome are superviseHook's, as for a hook spawned here. Should the spawner die, the hooks in
  * flight are killed and come back as retries, and the next hook starts a new spawner.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -103,6 +103,7 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
           signal: text(1) === '' ? null : SIGNAL_NAMES.get(Number(text(1))) ?? null,
           stdout: { text: text(3), truncated: text(2) === '1' },
           stderr: { text: text(5), truncated: text(4) === '1' },
+          overLimit: text(6) === '1',
         });
     }
   }
@@ -150,6 +151,7 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
         started: new Promise((r) => { h.started = r; }),
         finished: new Promise((r) => { h.finished = r; }),
         lost: new Promise((r) => { h.lost = r; }),
+        limitsProcesses: true,
         // The spawner handles frames in order, so this reaches a hook it has started.
         kill: (sig) => { if (inFlight.has(id)) c.stdin!.write(encodeFrame(['signal', id, os.signals[sig]])); },
       };
@@ -157,7 +159,7 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
       hold(c, true);
       const env = Object.entries(req.env);
       c.stdin!.write(encodeFrame([
-        'run', id, req.command, req.cwd, req.stdin, req.maxOutputBytes,
+        'run', id, req.command, req.cwd, req.stdin, req.maxOutputBytes, req.maxProcesses,
         req.argv.length, ...req.argv, env.length, ...env.flat(),
       ]));
       return superviseHook(req, signal, hook);

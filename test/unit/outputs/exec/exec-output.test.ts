@@ -132,6 +132,23 @@ for (const r of HOOK_RUNNERS) describe(`exec output (${r.name})`, () => {
     }, 'the backgrounded child to be gone', 5000);
   });
 
+  it('settles a second after the exit when a child that left the group still holds the output pipes', async (t) => {
+    const pidFile = join(tempDir(t), 'pid');
+    t.after(() => {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
+    const started = Date.now();
+    // The hook exits once its child has left the group (setsid), so the group kill misses it.
+    const d = await output('/bin/sh', ['-c', `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & until [ -s ${pidFile} ]; do sleep 0.01; done; echo done`]).send(notification({}), signal());
+    assert.equal(d.status === 'sent' && d.detail, 'exit 0; stdout: "done\\x0a"');
+    const took = Date.now() - started;
+    assert.ok(took >= 900 && took < 5000, `settled ${took} ms after the start`);
+  });
+
   it('caps captured output and never blocks on a chatty hook', async () => {
     const d = await output('/bin/sh', ['-c', 'head -c 20000000 /dev/zero; exit 0'], { maxOutputBytes: 100 }).send(notification({}), signal());
     assert.equal(d.status, 'sent');
