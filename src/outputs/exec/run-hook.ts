@@ -111,15 +111,14 @@ export function superviseHook(req: HookRequest, signal: AbortSignal, hook: Spawn
     };
     const timer = setTimeout(onAbort, req.timeoutMs);
     // A fork bomb gets no grace period: SIGKILL the whole group at once.
-    const watch = setInterval(() => {
-      if (req.maxProcesses <= 0 || hook.limitsProcesses || pid === undefined || overLimit) return;
+    const watch = req.maxProcesses > 0 && !hook.limitsProcesses ? setInterval(() => {
+      if (pid === undefined || overLimit) return;
       void countProcessGroup(pid).then((n) => {
         if (n === undefined || n <= req.maxProcesses || settled) return;
         overLimit = true;
         hook.kill('SIGKILL');
       });
-    }, WATCH_EVERY_MS);
-    watch.unref();
+    }, WATCH_EVERY_MS).unref() : undefined;
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
 

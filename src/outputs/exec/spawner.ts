@@ -30,12 +30,15 @@ export function spawnerAvailable(perl = PERL): boolean {
 
 /** A frame: a 32-bit big-endian length, then each field as a 32-bit length + bytes. */
 export function encodeFrame(fields: readonly (string | number)[]): Buffer {
-  const bytes = fields.map((f) => Buffer.from(String(f), 'utf8'));
-  const out = Buffer.allocUnsafe(4 + bytes.reduce((n, b) => n + 4 + b.length, 0));
-  let at = out.writeUInt32BE(out.length - 4, 0);
-  for (const b of bytes) {
-    at = out.writeUInt32BE(b.length, at);
-    at += b.copy(out, at);
+  const texts = fields.map(String);
+  let size = 4;
+  for (const t of texts) size += 4 + Buffer.byteLength(t, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt32BE(size - 4, 0);
+  for (const t of texts) {
+    const n = out.write(t, at + 4, 'utf8');
+    out.writeUInt32BE(n, at);
+    at += 4 + n;
   }
   return out;
 }
