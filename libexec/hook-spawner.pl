@@ -185,7 +185,9 @@ sub watch_limits {
     my $stat = <$fh> // '';
     close $fh;
     # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    my ($state, undef, $pgrp) = split / /, substr($stat, rindex($stat, ')') + 2), 4;
+    my $end = rindex($stat, ')');
+    next if $end < 0; # it ended while we read
+    my ($state, undef, $pgrp) = split / /, substr($stat, $end + 2), 4;
     $live{$pgrp}++ if defined $pgrp && $limited{$pgrp} && $state ne 'Z';
   }
   closedir $proc;
