@@ -64,7 +64,6 @@ my $control = '';
 my $replies = '';
 my $control_open = 1;
 my $kill_at;    # when closing: the time to SIGKILL what is left
-my $watch_at;   # the next scan for hooks over their process limit
 
 sub reply {
   my $payload = pack('(N/a*)*', @_);
@@ -118,7 +117,8 @@ sub start_hook {
   @$h{qw(pid in stdout stderr)} = ($pid, $p[0][1], $p[1][0], $p[2][0]);
   nonblocking($h->{in}, $h->{stdout}, $h->{stderr});
   $hooks{$id} = $by_pid{$pid} = $h;
-  $watch_at //= now_ms() + $WATCH_EVERY_MS if $max_procs > 0;
+  # First checked once it has run for a while: most hooks are done long before.
+  $h->{check_at} = now_ms() + $WATCH_EVERY_MS if $max_procs > 0;
   reply('started', $id, $pid);
 }
 
@@ -151,6 +151,7 @@ sub write_stdin {
 sub reap {
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
     my $h = delete $by_pid{$pid} or next;
+    delete $h->{check_at};
     my $status = $?;
     $h->{code} = POSIX::WIFEXITED($status) ? POSIX::WEXITSTATUS($status) : '';
     $h->{signo} = POSIX::WIFSIGNALED($status) ? POSIX::WTERMSIG($status) : '';
@@ -172,11 +173,19 @@ sub finish_drained {
   }
 }
 
-# Live processes per process group, for the groups of running hooks that have a limit.
+# When the next running hook with a limit is due for a check.
+sub next_check {
+  my ($first) = sort { $a <=> $b } map { $_->{check_at} // () } values %by_pid;
+  return $first;
+}
+
+# Counts the live processes of the groups of the hooks due for a check (one scan of /proc
+# for all of them) and kills those over their limit.
 sub watch_limits {
-  my %limited = map { $_->{pid} => $_ } grep { $_->{max_procs} > 0 && !$_->{over_limit} } values %by_pid;
-  undef $watch_at;
+  my ($now) = @_;
+  my %limited = map { $_->{pid} => $_ } grep { defined $_->{check_at} && $_->{check_at} <= $now } values %by_pid;
   return if !%limited;
+  $_->{check_at} = $now + $WATCH_EVERY_MS for values %limited;
   my %live;
   opendir(my $proc, '/proc') or return;
   while (defined(my $entry = readdir $proc)) {
@@ -195,9 +204,9 @@ sub watch_limits {
     next if ($live{ $h->{pid} } // 0) <= $h->{max_procs};
     # A fork bomb gets no grace period: SIGKILL the whole group at once.
     $h->{over_limit} = 1;
+    delete $h->{check_at};
     kill('KILL', -$h->{pid});
   }
-  $watch_at = now_ms() + $WATCH_EVERY_MS;
 }
 
 sub on_control {
@@ -240,16 +249,17 @@ while (1) {
   finish_drained();
   flush_replies();
   last if !$control_open && !%hooks;
-  if (defined $kill_at && now_ms() >= $kill_at) {
+  my $now = now_ms();
+  if (defined $kill_at && $now >= $kill_at) {
     kill('KILL', -$_) for keys %by_pid;
     undef $kill_at;
   }
-  watch_limits() if defined $watch_at && now_ms() >= $watch_at;
+  watch_limits($now);
   my ($rin, $win) = ('', '');
   vec($rin, fileno(STDIN), 1) = 1 if $control_open;
   vec($rin, fileno($wake_r), 1) = 1;
   vec($win, fileno(STDOUT), 1) = 1 if length $replies;
-  my @deadlines = grep { defined } ($kill_at, $watch_at, map { $_->{drain_until} } values %hooks);
+  my @deadlines = grep { defined } ($kill_at, next_check(), map { $_->{drain_until} } values %hooks);
   for my $h (values %hooks) {
     vec($rin, fileno($h->{$_}), 1) = 1 for grep { $h->{$_} } qw(stdout stderr);
     vec($win, fileno($h->{in}), 1) = 1 if $h->{in};
@@ -257,7 +267,7 @@ while (1) {
   my $timeout;
   if (@deadlines) {
     my ($first) = sort { $a <=> $b } @deadlines;
-    $timeout = ($first - now_ms() + 10) / 1000;
+    $timeout = ($first - $now + 10) / 1000;
     $timeout = 0 if $timeout < 0;
   }
   my $n = select(my $rout = $rin, my $wout = $win, undef, $timeout);
