@@ -149,6 +149,7 @@ sub write_stdin {
 }
 
 sub reap {
+  my ($now) = @_;
   while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
     my $h = delete $by_pid{$pid} or next;
     delete $h->{check_at};
@@ -158,12 +159,12 @@ sub reap {
     # Whatever the hook left running in its group ends with it; that also closes the pipes.
     kill('KILL', -$pid);
     close_pipe($h, 'in');
-    $h->{drain_until} = now_ms() + $DRAIN_MS;
+    $h->{drain_until} = $now + $DRAIN_MS;
   }
 }
 
 sub finish_drained {
-  my $now = now_ms();
+  my ($now) = @_;
   for my $h (values %hooks) {
     next if !defined $h->{drain_until};
     next if ($h->{stdout} || $h->{stderr}) && $now < $h->{drain_until};
@@ -245,11 +246,11 @@ sub on_control_closed {
 }
 
 while (1) {
-  reap();
-  finish_drained();
+  my $now = now_ms();
+  reap($now);
+  finish_drained($now);
   flush_replies();
   last if !$control_open && !%hooks;
-  my $now = now_ms();
   if (defined $kill_at && $now >= $kill_at) {
     kill('KILL', -$_) for keys %by_pid;
     undef $kill_at;

@@ -1,9 +1,12 @@
 /**
  * The ways a hook gets spawned, for suites that must hold for each: from this process (the
- * Node runner processes do the same in theirs) and by the Perl hook spawner the gateway uses.
+ * Node runner processes do the same in theirs) and by the Perl hook spawner the gateway uses;
+ * plus the shell hook and the request the runner tests build theirs from.
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inProcessRunner, type HookRunner } from '../../src/outputs/exec/hook-runner.js';
+import type { HookRequest } from '../../src/outputs/exec/run-hook.js';
 import { createSpawnerRunner, PERL, SPAWNER_SCRIPT } from '../../src/outputs/exec/spawner.js';
 
 export interface HookRunnerCase {
@@ -23,3 +26,17 @@ export const HOOK_RUNNERS: readonly HookRunnerCase[] = [
 export function commandLine(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
 }
+
+/** Writes an executable `/bin/sh` hook with `body` into `dir`; returns its path. */
+export function shellHook(dir: string, body: string, name = 'hook.sh'): string {
+  const path = join(dir, name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** A request to run `command`: clean PATH, `{}` on stdin, 10 s, no process limit. */
+export const hookRequest = (command: string, o: Partial<HookRequest> = {}): HookRequest => ({
+  command, argv: [], env: { PATH: '/usr/bin:/bin' }, cwd: '/', stdin: '{}\n', timeoutMs: 10_000,
+  maxProcesses: 0, maxOutputBytes: 4096, permanentExitCodes: [], secrets: [], ...o,
+});

@@ -5,24 +5,10 @@
  * one. Real processes.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { it } from 'node:test';
 import { createProcessRunner, helperExecArgv } from '../../../../src/outputs/exec/hook-runner.js';
-import type { HookRequest } from '../../../../src/outputs/exec/run-hook.js';
+import { hookRequest, shellHook } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
-
-function hook(dir: string, body: string): string {
-  const path = join(dir, 'hook.sh');
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
-  return path;
-}
-
-const request = (command: string, o: Partial<HookRequest> = {}): HookRequest => ({
-  command, argv: [], env: { PATH: '/usr/bin:/bin' }, cwd: '/', stdin: '{}\n', timeoutMs: 10_000,
-  maxProcesses: 0, maxOutputBytes: 4096, permanentExitCodes: [], secrets: [], ...o,
-});
 
 const never = new AbortController().signal;
 
@@ -31,7 +17,7 @@ it('runs hooks from the helper process, not from this one, which holds none of o
   t.after(() => delete process.env.EVENTGATE_TEST_HELPER_CANARY);
   const runner = createProcessRunner();
   t.after(() => runner.close());
-  const o = await runner.run(request(hook(tempDir(t), 'echo "parent=$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c canary-7f3a; exit 0')), never);
+  const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "parent=$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c canary-7f3a; exit 0')), never);
   assert.equal(o.status, 'sent');
   const parent = Number(/parent=(\d+)/.exec(o.detail ?? '')?.[1]);
   assert.ok(parent > 0 && parent !== process.pid, `the hook's parent is the helper (${o.detail})`);
@@ -43,7 +29,7 @@ it('an abort ends the hook as a timeout does', async (t) => {
   t.after(() => runner.close());
   const ac = new AbortController();
   const started = Date.now();
-  const pending = runner.run(request(hook(tempDir(t), 'sleep 30')), ac.signal);
+  const pending = runner.run(hookRequest(shellHook(tempDir(t), 'sleep 30')), ac.signal);
   setTimeout(() => ac.abort(), 200);
   const o = await pending;
   assert.equal(o.status, 'retry');
@@ -55,15 +41,15 @@ it('a helper that dies turns hooks in flight into retries; the next hook starts 
   const runner = createProcessRunner(1);
   t.after(() => runner.close());
   const dir = tempDir(t);
-  const first = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
+  const first = await runner.run(hookRequest(shellHook(dir, 'echo "parent=$PPID"')), never);
   const helper = Number(/parent=(\d+)/.exec(first.detail ?? '')?.[1]);
-  const inFlight = runner.run(request(hook(dir, 'sleep 30')), never);
+  const inFlight = runner.run(hookRequest(shellHook(dir, 'sleep 30')), never);
   setTimeout(() => process.kill(helper, 'SIGKILL'), 200);
   const lost = await inFlight;
   assert.equal(lost.status, 'retry');
   assert.equal(lost.error?.code, 'ERR_EXEC_SPAWN');
   assert.match(lost.error?.message ?? '', /hook runner process exited/);
-  const again = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
+  const again = await runner.run(hookRequest(shellHook(dir, 'echo "parent=$PPID"')), never);
   assert.equal(again.status, 'sent');
   assert.notEqual(Number(/parent=(\d+)/.exec(again.detail ?? '')?.[1]), helper, 'a new helper');
 });
@@ -71,8 +57,8 @@ it('a helper that dies turns hooks in flight into retries; the next hook starts 
 it('spreads hooks running at once over the helpers', async (t) => {
   const runner = createProcessRunner(2);
   t.after(() => runner.close());
-  const path = hook(tempDir(t), 'sleep 0.3; echo "parent=$PPID"');
-  const outcomes = await Promise.all([runner.run(request(path), never), runner.run(request(path), never)]);
+  const path = shellHook(tempDir(t), 'sleep 0.3; echo "parent=$PPID"');
+  const outcomes = await Promise.all([runner.run(hookRequest(path), never), runner.run(hookRequest(path), never)]);
   const parents = new Set(outcomes.map((o) => /parent=(\d+)/.exec(o.detail ?? '')?.[1]));
   assert.equal(parents.size, 2, 'two helpers');
 });

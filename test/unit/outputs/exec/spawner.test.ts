@@ -9,27 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import fc from 'fast-check';
-import type { HookRequest } from '../../../../src/outputs/exec/run-hook.js';
 import { createSpawnerRunner, decodeFrames, encodeFrame, PERL, SPAWNER_SCRIPT } from '../../../../src/outputs/exec/spawner.js';
-import { commandLine } from '../../../helpers/hook-runners.js';
+import { commandLine, hookRequest, shellHook } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
 import { waitFor } from '../../../helpers/wait.js';
-
-function hook(dir: string, body: string, name = 'hook.sh'): string {
-  const path = join(dir, name);
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
-  return path;
-}
-
-const request = (command: string, o: Partial<HookRequest> = {}): HookRequest => ({
-  command, argv: [], env: { PATH: '/usr/bin:/bin' }, cwd: '/', stdin: '{}\n', timeoutMs: 10_000,
-  maxProcesses: 0, maxOutputBytes: 4096, permanentExitCodes: [], secrets: [], ...o,
-});
 
 const never = new AbortController().signal;
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
@@ -60,7 +47,7 @@ it('runs hooks from the spawner, whose environment holds none of ours', async (t
   t.after(() => delete process.env.EVENTGATE_TEST_SPAWNER_CANARY);
   const runner = createSpawnerRunner();
   t.after(() => runner.close());
-  const o = await runner.run(request(hook(tempDir(t), 'echo "parent=$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c canary-5e1b; exit 0')), never);
+  const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "parent=$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c canary-5e1b; exit 0')), never);
   assert.equal(o.status, 'sent');
   assert.deepEqual(commandLine(parentOf(o.detail)), [PERL, SPAWNER_SCRIPT]);
   assert.match(o.detail ?? '', /parent=\d+\\x0a0\\x0a/, `the spawner's environ has no canary (${o.detail})`);
@@ -69,9 +56,9 @@ it('runs hooks from the spawner, whose environment holds none of ours', async (t
 it('runs 100 hooks at once, each with its whole stdin and its own output', async (t) => {
   const runner = createSpawnerRunner();
   t.after(() => runner.close());
-  const path = hook(tempDir(t), 'echo "$ID $(wc -c)"');
+  const path = shellHook(tempDir(t), 'echo "$ID $(wc -c)"');
   const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) =>
-    runner.run(request(path, { env: { PATH: '/usr/bin:/bin', ID: String(i) }, stdin: 'x'.repeat(200_000 + i) }), never)));
+    runner.run(hookRequest(path, { env: { PATH: '/usr/bin:/bin', ID: String(i) }, stdin: 'x'.repeat(200_000 + i) }), never)));
   outcomes.forEach((o, i) => assert.equal(o.detail, `exit 0; stdout: "${i} ${200_000 + i}\\x0a"`));
 });
 
@@ -80,7 +67,7 @@ it('an abort ends the hook as a timeout does', async (t) => {
   t.after(() => runner.close());
   const ac = new AbortController();
   const started = Date.now();
-  const pending = runner.run(request(hook(tempDir(t), 'sleep 30')), ac.signal);
+  const pending = runner.run(hookRequest(shellHook(tempDir(t), 'sleep 30')), ac.signal);
   setTimeout(() => ac.abort(), 200);
   const o = await pending;
   assert.equal(o.status, 'retry');
@@ -92,10 +79,10 @@ it('a spawner that dies: hooks in flight are killed and retried; the next hook s
   const runner = createSpawnerRunner();
   t.after(() => runner.close());
   const dir = tempDir(t);
-  const first = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
+  const first = await runner.run(hookRequest(shellHook(dir, 'echo "parent=$PPID"')), never);
   const spawner = parentOf(first.detail);
   const pidFile = join(dir, 'pid');
-  const inFlight = runner.run(request(hook(dir, `echo $$ > ${pidFile}; sleep 30`, 'sleeper.sh')), never);
+  const inFlight = runner.run(hookRequest(shellHook(dir, `echo $$ > ${pidFile}; sleep 30`, 'sleeper.sh')), never);
   await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the hook to start');
   process.kill(spawner, 'SIGKILL');
   const lost = await inFlight;
@@ -104,7 +91,7 @@ it('a spawner that dies: hooks in flight are killed and retried; the next hook s
   assert.match(lost.error?.message ?? '', /hook spawner process exited \(SIGKILL\)/);
   const orphan = Number(readFileSync(pidFile, 'utf8'));
   await waitFor(() => !alive(orphan), 'the orphaned hook to be killed', 5000);
-  const again = await runner.run(request(hook(dir, 'echo "parent=$PPID"')), never);
+  const again = await runner.run(hookRequest(shellHook(dir, 'echo "parent=$PPID"')), never);
   assert.equal(again.status, 'sent');
   assert.notEqual(parentOf(again.detail), spawner, 'a new spawner');
 });
@@ -113,7 +100,7 @@ it('closing the runner ends the hooks it runs (SIGTERM first) and the spawner', 
   const runner = createSpawnerRunner();
   const dir = tempDir(t);
   const termFile = join(dir, 'term');
-  const pending = runner.run(request(hook(dir, `trap 'echo term > ${termFile}; exit 0' TERM; echo "parent=$PPID" > ${dir}/parent; sleep 30 & wait`)), never);
+  const pending = runner.run(hookRequest(shellHook(dir, `trap 'echo term > ${termFile}; exit 0' TERM; echo "parent=$PPID" > ${dir}/parent; sleep 30 & wait`)), never);
   await waitFor(() => existsSync(join(dir, 'parent')), 'the hook to start');
   const spawner = parentOf(readFileSync(join(dir, 'parent'), 'utf8'));
   await runner.close();
@@ -125,10 +112,10 @@ it('closing the runner ends the hooks it runs (SIGTERM first) and the spawner', 
 it('a gateway killed outright: the spawner ends its hooks and exits', { timeout: 30_000 }, async (t) => {
   const dir = tempDir(t);
   const pidFile = join(dir, 'pid');
-  const path = hook(dir, `echo "$$ $PPID" > ${pidFile}; sleep 60`);
+  const path = shellHook(dir, `echo "$$ $PPID" > ${pidFile}; sleep 60`);
   const host = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
     import { createSpawnerRunner } from ${JSON.stringify(new URL('../../../../src/outputs/exec/spawner.ts', import.meta.url).href)};
-    createSpawnerRunner().run(${JSON.stringify(request(path))}, new AbortController().signal);
+    createSpawnerRunner().run(${JSON.stringify(hookRequest(path))}, new AbortController().signal);
   `], { stdio: 'ignore' });
   t.after(() => host.kill('SIGKILL'));
   await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the hook to start', 15_000);
