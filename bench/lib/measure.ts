@@ -56,7 +56,7 @@ export interface Context {
 
 const HANDLER = '#!/bin/sh\n# bench hook: one line per run\necho handled >> "$1"\n';
 
-function runSender(root: string, load: Load, port: number, step: Step): Promise<SenderResult> {
+export function runSender(root: string, load: Load, port: number, step: Step): Promise<SenderResult> {
   const args = load.kind === 'syslog'
     ? ['bench/syslog-load.ts', '--proto', load.proto, '--format', load.format, '--framing', load.framing, '--procs', String(load.procs)]
     : ['bench/trap-load.ts', '--version', load.version, '--community', COMMUNITY, '--user', V3.user, '--auth-key', V3.auth, '--priv-key', V3.priv, '--engine-id', V3.engineId];
