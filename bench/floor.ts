@@ -19,6 +19,7 @@ import { syslogEvent } from '../src/listeners/syslog/normalize.js';
 import { openDatabase } from '../src/store/database.js';
 import { createHistoryWriter } from '../src/store/history.js';
 import { parseOptions } from './lib/args.js';
+import { cpuPerItem } from './lib/cpu.js';
 import { BENCH_PEER as peer, ROOT, shippedClassifier, UNMATCHED_LINES, vendorLines } from './lib/corpus.js';
 import { runSender, type SenderResult } from './lib/measure.js';
 
@@ -103,27 +104,18 @@ async function receiveOnly(proto: 'udp' | 'tcp', rate: number): Promise<{ sender
   return { sender, received: done.received!, cpuUs: done.cpuUs! };
 }
 
-/** CPU µs per item of `body` (which handles `n` items), best of three 1.5 s runs after a warm-up. */
-function perItem(n: number, body: () => void): number {
-  const run = (ms: number) => {
-    let items = 0;
-    const cpu0 = cpuUs();
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
-      body();
-      items += n;
-    }
-    return (cpuUs() - cpu0) / items;
-  };
-  run(500);
-  return Math.min(run(1500), run(1500), run(1500));
+/** CPU µs per item of `body`: best of three 1.5 s runs after a warm-up. */
+function perItem(body: () => number): number {
+  cpuPerItem(body, 0.5);
+  return Math.min(cpuPerItem(body), cpuPerItem(body), cpuPerItem(body));
 }
 
 function inProcessParts(): { rules: number; classify: number; history: number } {
   const { classify, rules } = shippedClassifier();
   const lines = [...vendorLines(), ...UNMATCHED_LINES, ...UNMATCHED_LINES, ...UNMATCHED_LINES].map((l) => Buffer.from(l));
-  const classifyUs = perItem(lines.length, () => {
+  const classifyUs = perItem(() => {
     for (const b of lines) classify(syslogEvent(b, { id: 'b', now: Date.now(), listener: 'udp', peer })!.event);
+    return lines.length;
   });
   // One row per event in batch transactions, as the pipeline commits them (no fsync: the
   // WAL is synced off the event loop).
@@ -144,7 +136,7 @@ function inProcessParts(): { rules: number; classify: number; history: number } 
         history.event(h);
       }
     });
-    const historyUs = perItem(BATCH, write);
+    const historyUs = perItem(() => (write(), BATCH));
     db.close();
     return { rules: rules.length, classify: classifyUs, history: historyUs };
   } finally {

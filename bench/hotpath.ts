@@ -7,6 +7,7 @@ import { createUlidFactory } from '../src/core/ids.js';
 import type { ListenerContext } from '../src/listeners/listener.js';
 import { ingestSyslog, syslogEvent } from '../src/listeners/syslog/normalize.js';
 import { createMetrics } from '../src/observe/metrics.js';
+import { cpuPerItem } from './lib/cpu.js';
 import { BENCH_PEER as peer, shippedClassifier, UNMATCHED_LINES, vendorLines } from './lib/corpus.js';
 
 const { classify, rules } = shippedClassifier();
@@ -30,28 +31,14 @@ const ctx: ListenerContext = {
   onDrain: noop,
 };
 
-function cpuPerMessage(label: string, body: () => void, seconds = 1.5): number {
-  let n = 0;
-  const cpu0 = process.cpuUsage();
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    body();
-    n += lines.length;
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const us = (cpu.user + cpu.system) / n;
-  void label;
-  return us;
-}
-
-const cases: [string, () => void][] = [
-  ['parse (syslogEvent)', () => { for (const b of lines) syslogEvent(b, { id: 'b', now: Date.now(), listener: 'udp', peer }); }],
-  ['classify', () => { for (const e of events) classify(e); }],
-  ['ingest + classify', () => { for (const b of lines) ingestSyslog(ctx, 'udp', b, peer); }],
+const cases: [string, () => number][] = [
+  ['parse (syslogEvent)', () => { for (const b of lines) syslogEvent(b, { id: 'b', now: Date.now(), listener: 'udp', peer }); return lines.length; }],
+  ['classify', () => { for (const e of events) classify(e); return events.length; }],
+  ['ingest + classify', () => { for (const b of lines) ingestSyslog(ctx, 'udp', b, peer); return lines.length; }],
 ];
-for (const [, f] of cases) cpuPerMessage('warm', f, 0.5);
+for (const [, f] of cases) cpuPerItem(f, 0.5);
 console.log(`rules: ${rules.length}; corpus: ${lines.length} lines (${vendor.length} vendor, ${unmatched.length * 3} other)`);
 for (const [label, f] of cases) {
-  const runs = [0, 1, 2].map(() => cpuPerMessage(label, f));
+  const runs = [0, 1, 2].map(() => cpuPerItem(f));
   console.log(`${label.padEnd(22)} ${runs.map((r) => r.toFixed(2)).join(' / ')} CPU µs per message (best ${Math.min(...runs).toFixed(2)})`);
 }

@@ -22,6 +22,7 @@ import { createLogger } from '../src/observe/logger.js';
 import { createMetrics } from '../src/observe/metrics.js';
 import { engineOptions } from '../test/unit/listeners/snmp/engine-options.js';
 import { ROOT, shippedClassifier } from './lib/corpus.js';
+import { cpuPerItem } from './lib/cpu.js';
 import { v2cTrapPacket } from './lib/traps.js';
 
 const loaded = loadConfig(join(ROOT, 'config/eventgate.yaml'));
@@ -72,15 +73,6 @@ const counted = createTrapReceiver(context(() => events++), { listener: 'snmp', 
 for (const b of packets) counted.onDatagram(b, peer, reply);
 if (events !== POOL) throw new Error(`only ${events} of ${POOL} bench traps became events`);
 
-function cpuPerTrap(body: () => number, seconds = 1.5): number {
-  let n = 0;
-  const cpu0 = process.cpuUsage();
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) n += body();
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / n;
-}
-
 const cases: [string, () => number][] = [
   ['engine.process (v2c)', () => { for (const b of packets) engine.process(b, peer, 0); return POOL; }],
   ['normalizeTrap (v2c)', () => {
@@ -103,8 +95,8 @@ if (only === undefined) {
   }
 } else {
   for (const [label, f] of cases.filter(([l]) => l.includes(only))) {
-    cpuPerTrap(f, 0.5);
-    const runs = [0, 1, 2].map(() => cpuPerTrap(f));
+    cpuPerItem(f, 0.5);
+    const runs = [0, 1, 2].map(() => cpuPerItem(f));
     console.log(`${label.padEnd(26)} ${runs.map((r) => r.toFixed(2)).join(' / ')} CPU µs per trap (best ${Math.min(...runs).toFixed(2)})`);
   }
 }
