@@ -9,12 +9,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { compilePlan } from '../src/app/compile.js';
 import { loadConfig } from '../src/config/load.js';
 import { syslogEvent } from '../src/listeners/syslog/normalize.js';
+import { udpDrops } from './lib/proc.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TCP_COUNT = Number(process.env.BENCH_TCP_COUNT ?? 200_000);
@@ -54,13 +54,6 @@ async function waitClassified(stats: () => Promise<Stats>, target: number, timeo
     if (s.classified >= target || Date.now() > deadline) return s;
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** Kernel drops of the UDP socket bound to 127.0.0.1:port (last column of /proc/net/udp). */
-function udpDrops(port: number): number {
-  const hex = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.includes(hex));
-  return row ? Number(row.trim().split(/\s+/).at(-1)) : NaN;
 }
 
 function parseClassifyCeiling(): number {
@@ -119,7 +112,7 @@ async function udpStep(port: number, rate: number, stats: () => Promise<Stats>, 
   await idle(stats);
   const sock = createSocket('udp4');
   const before = await stats();
-  const dropsBefore = udpDrops(port);
+  const dropsBefore = udpDrops(port) ?? NaN;
   const total = count;
   const start = performance.now();
   let sent = 0;
@@ -135,7 +128,7 @@ async function udpStep(port: number, rate: number, stats: () => Promise<Stats>, 
   const after = await stats();
   sock.close();
   const classified = after.classified - before.classified;
-  const kernel = udpDrops(port) - dropsBefore;
+  const kernel = (udpDrops(port) ?? NaN) - dropsBefore;
   const gateway = after.dropped - before.dropped;
   return { rate, sent, sendRate: sent / sendSeconds, classified, kernel, gateway, lossPct: (100 * (sent - classified)) / sent, unaccounted: sent - classified - kernel - gateway };
 }

@@ -4,6 +4,7 @@
  * the `read*` helpers return undefined off Linux or when the process is gone.
  */
 import { readFileSync } from 'node:fs';
+import { parseUdpTable } from '../../src/listeners/udp-kernel-drops.js';
 
 /** utime + stime (+ reaped children's) in clock ticks, from the text of /proc/<pid>/stat. */
 export function parseStatTicks(stat: string, withChildren = false): number {
@@ -18,28 +19,6 @@ export function parseStatTicks(stat: string, withChildren = false): number {
 export function parseStatusKb(status: string, field: string): number | undefined {
   const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
   return m ? Number(m[1]) * 1024 : undefined;
-}
-
-export interface UdpSocketRow {
-  readonly localPort: number;
-  /** Local address as the kernel prints it (hex, network order per 32-bit word). */
-  readonly localHex: string;
-  readonly rxQueue: number;
-  readonly drops: number;
-  readonly inode: number;
-}
-
-/** Rows of /proc/net/udp or /proc/net/udp6. */
-export function parseUdpTable(text: string): UdpSocketRow[] {
-  const rows: UdpSocketRow[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 13) continue;
-    const [addr, port] = f[1]!.split(':');
-    const [, rx] = f[4]!.split(':');
-    rows.push({ localHex: addr!, localPort: parseInt(port!, 16), rxQueue: parseInt(rx!, 16), inode: Number(f[9]), drops: Number(f[f.length - 1]) });
-  }
-  return rows;
 }
 
 /** Sum of drops over the UDP sockets bound to `port` (IPv4 and IPv6 tables). */

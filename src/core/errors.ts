@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   ERR_MIB_LOAD: 'a MIB file could not be loaded and was skipped',
   ERR_LISTENER_BIND: 'a listener could not bind its address',
   ERR_LISTENER_SOCKET: 'a listener socket reported an error',
-  ERR_QUEUE_FULL: 'the ingest queue was full and an event was dropped',
+  ERR_QUEUE_FULL: 'the ingest queue, or a UDP listener\'s burst or socket buffer, was full and messages were dropped',
   ERR_CLASSIFY_FAILED: 'classifying an event failed; it was passed on as category other',
   ERR_OUTPUT_UNEXPECTED: 'an output threw instead of returning a delivery result (a bug)',
   ERR_OUTPUT_TIMEOUT: 'a delivery attempt did not finish within its timeout',

@@ -8,6 +8,8 @@ import type { DatagramBatch } from './datagram-batch.js';
 
 export interface Report {
   readonly dropped: number;
+  /** Dropped by the kernel (the socket's receive buffer was full), read once a second. */
+  readonly kernelDropped: number;
   readonly refused: number;
   readonly refusedPeer: string;
   readonly queued: number;
@@ -34,7 +36,7 @@ export type FromThread =
   | { readonly type: 'listening'; readonly address: string; readonly port: number; readonly receiveBuffer: number }
   | { readonly type: 'failed'; readonly code?: string; readonly message: string }
   /**
-   * Since the last report: `dropped` (buffer full), `refused` (outside the allow-list; the last
+   * Since the last report: `dropped` (buffer full), `kernelDropped` (the socket's buffer full), `refused` (outside the allow-list; the last
    * such source in `refusedPeer`); `queued`: still waiting.
    */
   | ({ readonly type: 'batch'; readonly batch: DatagramBatch } & Report)

@@ -1,8 +1,11 @@
 /**
  * The receiving thread of a UDP listener: it owns the socket and does nothing but read it,
  * so the kernel's buffer is drained however long the event loop is busy classifying and
- * storing. Datagrams wait here (bounded by `bufferBytes`; beyond it they are dropped and
- * reported) and go to the event loop in batches, at most `window` unacknowledged. It also
+ * storing. Datagrams wait here (bounded by `bufferBytes`) and go to the event loop in
+ * batches, at most `window` unacknowledged. When the buffer is full the thread stops
+ * reading until an eighth of it is free: an overload then fills the kernel's buffer and is dropped
+ * there, where a drop costs no CPU, instead of being read only to be thrown away (which
+ * took CPU from the event loop). Both kinds of drop are counted and reported. It also
  * sends what the listener asks it to (SNMP responses). Started by udp-receiver.ts.
  */
 import type { Socket } from 'node:dgram';
@@ -11,10 +14,18 @@ import { createAllowList } from '../core/cidr.js';
 import { normalizeAddress } from '../core/net.js';
 import { DatagramQueue, MAX_BATCH, monotonicMs, transferList } from './datagram-batch.js';
 import type { FromThread, ReceiverThreadData, Report, ToThread } from './udp-receiver-protocol.js';
+import { kernelDropReader } from './udp-kernel-drops.js';
 import { bindUdpSocket } from './udp-socket.js';
 
 const STATUS_MS = 1000;
 const GATHER_MS = 1;
+/**
+ * Reading resumes once this share of the buffer is free again. While reading is stopped
+ * the kernel's buffer takes what arrives and drops the rest, so waiting for more room would
+ * drop more than reading on would; resuming at the first free byte would stop and start
+ * reading for every batch.
+ */
+const RESUME_FREE = 1 / 8;
 
 const parent = parentPort!;
 const d = workerData as ReceiverThreadData;
@@ -22,6 +33,7 @@ const queue = new DatagramQueue(d.bufferBytes);
 const allowed = createAllowList(d.allow);
 let inFlight = 0;
 let dropped = 0;
+let kernelDropped = 0;
 let refused = 0;
 let refusedPeer = '';
 let flushScheduled = false;
@@ -32,8 +44,9 @@ const describe = (err: unknown) => ({ code: (err as NodeJS.ErrnoException)?.code
 
 /** The counts since the last report (and resets them). */
 function report(): Report {
-  const r = { dropped, refused, refusedPeer, queued: queue.size() };
+  const r = { dropped, kernelDropped, refused, refusedPeer, queued: queue.size() };
   dropped = 0;
+  kernelDropped = 0;
   refused = 0;
   return r;
 }
@@ -50,7 +63,32 @@ function flush(): void {
   }
   // What stays is packed now, so each waiting datagram costs its bytes, not a Buffer.
   queue.seal();
+  if (reading && !reading.on && !stopping && queue.bytes() <= d.bufferBytes * (1 - RESUME_FREE)) reading.resume();
 }
+
+/**
+ * Stops and restarts reading the socket. Node's dgram has no public pause, so this uses the
+ * handle's recvStop/recvStart (what `bind` starts and `close` stops); undefined when they
+ * are not there, and the thread then reads on and drops what does not fit, as it would
+ * without them.
+ */
+function readingControl(socket: Socket): { on: boolean; pause(): void; resume(): void } | undefined {
+  const state = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'state symbol');
+  const handle = state && (socket as unknown as Record<symbol, { handle?: { recvStop?: () => number; recvStart?: () => number } }>)[state]?.handle;
+  if (typeof handle?.recvStop !== 'function' || typeof handle.recvStart !== 'function') return undefined;
+  const { recvStop, recvStart } = handle as { recvStop: () => number; recvStart: () => number };
+  const control = {
+    on: true,
+    pause() {
+      if (recvStop.call(handle) === 0) control.on = false;
+    },
+    resume() {
+      if (recvStart.call(handle) === 0) control.on = true;
+    },
+  };
+  return control;
+}
+let reading: ReturnType<typeof readingControl>;
 
 /**
  * A full batch goes at once; otherwise datagrams gather for up to GATHER_MS, so a steady
@@ -77,7 +115,7 @@ function onMessage(socket: Socket, m: ToThread): void {
     stopping = true;
     socket.close(() => {
       flush();
-      if (dropped > 0 || refused > 0) post({ type: 'status', ...report() });
+      if (dropped > 0 || kernelDropped > 0 || refused > 0) post({ type: 'status', ...report() });
       post({ type: 'stopped' });
       parent.close();
     });
@@ -96,6 +134,7 @@ async function main(): Promise<void> {
     parent.close();
     return;
   }
+  reading = readingControl(socket);
   socket.on('error', (err) => post({ type: 'warn', what: 'socket', ...describe(err) }));
   socket.on('message', (msg, rinfo) => {
     const source = normalizeAddress(rinfo.address);
@@ -104,7 +143,10 @@ async function main(): Promise<void> {
       refusedPeer = source;
       return;
     }
-    if (!queue.push(msg, rinfo.address, rinfo.port, monotonicMs())) dropped++;
+    if (!queue.push(msg, rinfo.address, rinfo.port, monotonicMs())) {
+      dropped++;
+      if (reading?.on) reading.pause();
+    }
     scheduleFlush();
   });
   parent.on('message', (m: ToThread) => {
@@ -114,14 +156,18 @@ async function main(): Promise<void> {
       post({ type: 'warn', what: m.type === 'send' ? 'send' : 'socket', ...describe(err) });
     }
   });
-  // Drops, refusals and the backlog go with each batch, and here while the event loop takes none.
+  // Drops, refusals and the backlog go with each batch, and here while the event loop takes
+  // none; the kernel's drops are read here, once a second.
+  const a = socket.address();
+  const kernelDrops = kernelDropReader(a.address, a.port);
+  kernelDrops();
   let reportedQueued = 0;
   setInterval(() => {
-    if (stopping || (dropped === 0 && refused === 0 && queue.size() === reportedQueued)) return;
+    kernelDropped += kernelDrops() ?? 0;
+    if (stopping || (dropped === 0 && kernelDropped === 0 && refused === 0 && queue.size() === reportedQueued)) return;
     reportedQueued = queue.size();
     post({ type: 'status', ...report() });
   }, STATUS_MS).unref();
-  const a = socket.address();
   post({ type: 'listening', address: a.address, port: a.port, receiveBuffer: socket.getRecvBufferSize() });
 }
 

@@ -29,6 +29,8 @@ export interface UdpReceiverHandlers {
   onDatagram(bytes: Buffer, address: string, port: number, ageMs: number): void;
   /** `n` datagrams did not fit in the thread's buffer and were dropped. */
   onDropped(n: number): void;
+  /** The kernel dropped `n` datagrams: the socket's receive buffer was full (the thread pauses reading while its own is). */
+  onKernelDropped(n: number): void;
   /** Datagrams waiting in the thread's buffer (reported with each batch and every second). */
   onBuffered(n: number): void;
   /** `n` datagrams came from outside the allow-list (the last of them from `peer`) and were dropped. */
@@ -61,6 +63,11 @@ export function listenerHandlers(ctx: ListenerContext, listener: string, kind: '
       metrics.received.inc({ listener }, n);
       metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
       ctx.warn('ERR_QUEUE_FULL', `${kind} burst buffer full; datagrams dropped`, { listener, dropped: n });
+    },
+    onKernelDropped(n) {
+      metrics.received.inc({ listener }, n);
+      metrics.dropped.inc({ listener, reason: 'receive_buffer' }, n);
+      ctx.warn('ERR_QUEUE_FULL', `${kind} socket receive buffer full; datagrams dropped by the kernel`, { listener, dropped: n });
     },
     onBuffered: (n) => metrics.buffered.set({ listener }, n),
     onWarn: (message, err) => ctx.warn('ERR_LISTENER_SOCKET', `${kind} ${message}`, { listener, err }),
@@ -99,6 +106,7 @@ export async function openUdpReceiver(o: UdpReceiverOptions, h: UdpReceiverHandl
 
   function onReport(r: Report): void {
     if (r.dropped > 0) h.onDropped(r.dropped);
+    if (r.kernelDropped > 0) h.onKernelDropped(r.kernelDropped);
     if (r.refused > 0) h.onRefused(r.refused, r.refusedPeer);
     h.onBuffered(r.queued);
   }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { benchConfig, detectFeatures } from '../../../bench/lib/gateway.js';
-import { parseCpuLine, parseStatTicks, parseStatusKb, parseUdpTable } from '../../../bench/lib/proc.js';
+import { parseCpuLine, parseStatTicks, parseStatusKb } from '../../../bench/lib/proc.js';
 import { hotSpots } from '../../../bench/lib/profile.js';
 import { bucketDelta, buckets, parseProm, quantile, sum } from '../../../bench/lib/prom.js';
 import { frame, syslogLine } from '../../../bench/lib/syslog-lines.js';
@@ -23,17 +23,6 @@ describe('/proc parsers', () => {
     const status = 'Name:\tnode\nVmPeak:\t 1000 kB\nVmHWM:\t   98765 kB\nVmRSS:\t 5 kB\n';
     assert.equal(parseStatusKb(status, 'VmHWM'), 98765 * 1024);
     assert.equal(parseStatusKb(status, 'VmSwap'), undefined);
-  });
-
-  it('reads the local port, receive queue and drops of UDP sockets', () => {
-    const text = [
-      '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
-      '  123: 0100007F:15BA 00000000:0000 07 00000000:00001A00 00:00000000 00000000     0        0 98765 2 0000000000000000 17',
-      ' 4567: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 11111 2 0000000000000000 0',
-    ].join('\n');
-    const rows = parseUdpTable(text);
-    assert.deepEqual(rows[0], { localHex: '0100007F', localPort: 5562, rxQueue: 0x1a00, inode: 98765, drops: 17 });
-    assert.equal(rows[1]!.localPort, 68);
   });
 
   it('reads busy and total ticks from /proc/stat', () => {
