@@ -170,7 +170,7 @@ export function createSelfMonitor(deps: SelfMonitorDeps): SelfMonitor {
     dropsPrimed = true;
     for (const [listener, d] of deltas) {
       const raised = raise(
-        { kind: 'input-dropped', subject: listener, severity: 'warning', ...(d.reasons.some((r) => r.startsWith('queue_full')) ? { code: 'ERR_QUEUE_FULL' } : {}) },
+        { kind: 'input-dropped', subject: listener, severity: 'warning', ...(d.reasons.some((r) => r.startsWith('queue_full') || r.startsWith('receive_buffer')) ? { code: 'ERR_QUEUE_FULL' } : {}) },
         `listener ${listener}: ${d.total} message(s) dropped since the last report (${d.reasons.join(', ')})`,
       );
       // Unreported drops stay pending, so the next report that gets through counts them.

@@ -64,8 +64,8 @@ export function listenerHandlers(ctx: ListenerContext, listener: string, kind: '
       metrics.dropped.inc({ listener, reason: 'queue_full' }, n);
       ctx.warn('ERR_QUEUE_FULL', `${kind} burst buffer full; datagrams dropped`, { listener, dropped: n });
     },
+    // Not counted as received: they never left the kernel (the thread's drops were read).
     onKernelDropped(n) {
-      metrics.received.inc({ listener }, n);
       metrics.dropped.inc({ listener, reason: 'receive_buffer' }, n);
       ctx.warn('ERR_QUEUE_FULL', `${kind} socket receive buffer full; datagrams dropped by the kernel`, { listener, dropped: n });
     },
