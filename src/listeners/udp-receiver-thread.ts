@@ -42,6 +42,12 @@ let stopping = false;
 const post = (m: FromThread, transfer?: ArrayBuffer[]) => parent.postMessage(m, transfer);
 const describe = (err: unknown) => ({ code: (err as NodeJS.ErrnoException)?.code, message: String((err as Error)?.message ?? err) });
 
+/**
+ * Reading stops only when the buffer is this full: a datagram too big for what is left of a
+ * buffer that is mostly free (a small `bufferBytes`) is dropped, and reading goes on.
+ */
+const nearlyFull = () => queue.bytes() > d.bufferBytes * (1 - RESUME_FREE);
+
 /** The counts since the last report (and resets them). */
 function report(): Report {
   const r = { dropped, kernelDropped, refused, refusedPeer, queued: queue.size() };
@@ -63,7 +69,7 @@ function flush(): void {
   }
   // What stays is packed now, so each waiting datagram costs its bytes, not a Buffer.
   queue.seal();
-  if (reading && !reading.on && !stopping && queue.bytes() <= d.bufferBytes * (1 - RESUME_FREE)) reading.resume();
+  if (reading && !reading.on && !stopping && !nearlyFull()) reading.resume();
 }
 
 /**
@@ -145,7 +151,7 @@ async function main(): Promise<void> {
     }
     if (!queue.push(msg, rinfo.address, rinfo.port, monotonicMs())) {
       dropped++;
-      if (reading?.on) reading.pause();
+      if (reading?.on && nearlyFull()) reading.pause();
     }
     scheduleFlush();
   });

@@ -139,6 +139,17 @@ describe('UDP receiving thread', () => {
     assert.ok(rx.got.length - before > 50, `delivered after the release: ${rx.got.length - before}`);
   });
 
+  it('a datagram too big for a mostly free buffer is dropped and reading goes on', async () => {
+    // Room for the 20 small ones below, not for one of 2,000 bytes.
+    const rx = await receiver({ bufferBytes: 20 * (4 + DATAGRAM_OVERHEAD) + 64 });
+    await sendAll(rx.port, ['x'.repeat(2000)]);
+    await waitFor(() => rx.dropped === 1, () => `the big one dropped: ${rx.dropped}`, 3000);
+    await sendAll(rx.port, seq(20));
+    await waitFor(() => rx.got.length === 20, () => `${rx.got.length} of 20 small ones after it`, 3000);
+    assert.equal(rx.dropped, 1);
+    assert.equal(rx.kernelDropped, 0);
+  });
+
   it('closing hands over every datagram the thread holds before it resolves', async () => {
     const rx = await receiver();
     rx.block();
