@@ -19,7 +19,7 @@ import { syslogEvent } from '../src/listeners/syslog/normalize.js';
 import { openDatabase } from '../src/store/database.js';
 import { createHistoryWriter } from '../src/store/history.js';
 import { parseOptions } from './lib/args.js';
-import { cpuPerItem } from './lib/cpu.js';
+import { cpuMicros, cpuPerItem } from './lib/cpu.js';
 import { BENCH_PEER as peer, ROOT, shippedClassifier, UNMATCHED_LINES, vendorLines } from './lib/corpus.js';
 import { runSender, type SenderResult } from './lib/measure.js';
 
@@ -30,18 +30,13 @@ const HELP = `usage: floor.ts [--udp-rate R] [--tcp-rate R] [--seconds S]
 `;
 const opts = parseOptions(process.argv.slice(2), { 'udp-rate': 100_000, 'tcp-rate': 220_000, seconds: 4, receive: '' }, HELP);
 
-const cpuUs = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
-
 /** Receiver mode (a child of the bench): counts messages, reports its own CPU, exits. */
 async function receive(proto: string): Promise<void> {
   let count = 0;
   let cpu0 = 0;
   let last = Date.now();
   const seen = (n: number) => {
-    if (count === 0) cpu0 = cpuUs();
+    if (count === 0) cpu0 = cpuMicros();
     count += n;
     last = Date.now();
   };
@@ -74,7 +69,7 @@ async function receive(proto: string): Promise<void> {
       }
     }, 100);
   });
-  const cpu = cpuUs() - cpu0;
+  const cpu = cpuMicros() - cpu0;
   close();
   process.stdout.write(`${JSON.stringify({ received: count, cpuUs: cpu })}\n`);
 }

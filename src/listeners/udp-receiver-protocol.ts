@@ -36,8 +36,9 @@ export type FromThread =
   | { readonly type: 'listening'; readonly address: string; readonly port: number; readonly receiveBuffer: number }
   | { readonly type: 'failed'; readonly code?: string; readonly message: string }
   /**
-   * Since the last report: `dropped` (buffer full), `kernelDropped` (the socket's buffer full), `refused` (outside the allow-list; the last
-   * such source in `refusedPeer`); `queued`: still waiting.
+   * Since the last report: `dropped` (buffer full), `kernelDropped` (the socket's buffer
+   * full), `refused` (outside the allow-list; the last such source in `refusedPeer`);
+   * `queued`: still waiting.
    */
   | ({ readonly type: 'batch'; readonly batch: DatagramBatch } & Report)
   | ({ readonly type: 'status' } & Report)

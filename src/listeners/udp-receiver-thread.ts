@@ -3,9 +3,9 @@
  * so the kernel's buffer is drained however long the event loop is busy classifying and
  * storing. Datagrams wait here (bounded by `bufferBytes`) and go to the event loop in
  * batches, at most `window` unacknowledged. When the buffer is full the thread stops
- * reading until an eighth of it is free: an overload then fills the kernel's buffer and is dropped
- * there, where a drop costs no CPU, instead of being read only to be thrown away (which
- * took CPU from the event loop). Both kinds of drop are counted and reported. It also
+ * reading until an eighth of it is free: an overload then fills the kernel's buffer and is
+ * dropped there, where a drop costs no CPU, instead of being read only to be thrown away
+ * (which took CPU from the event loop). Both kinds of drop are counted and reported. It also
  * sends what the listener asks it to (SNMP responses). Started by udp-receiver.ts.
  */
 import type { Socket } from 'node:dgram';
@@ -13,9 +13,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createAllowList } from '../core/cidr.js';
 import { normalizeAddress } from '../core/net.js';
 import { DatagramQueue, MAX_BATCH, monotonicMs, transferList } from './datagram-batch.js';
-import type { FromThread, ReceiverThreadData, Report, ToThread } from './udp-receiver-protocol.js';
 import { kernelDropReader } from './udp-kernel-drops.js';
-import { bindUdpSocket } from './udp-socket.js';
+import type { FromThread, ReceiverThreadData, Report, ToThread } from './udp-receiver-protocol.js';
+import { bindUdpSocket, socketReading, type SocketReading } from './udp-socket.js';
 
 const STATUS_MS = 1000;
 const GATHER_MS = 1;
@@ -38,6 +38,8 @@ let refused = 0;
 let refusedPeer = '';
 let flushScheduled = false;
 let stopping = false;
+/** Stops the socket's reads while the buffer is full (undefined: this Node cannot). */
+let reading: SocketReading | undefined;
 
 const post = (m: FromThread, transfer?: ArrayBuffer[]) => parent.postMessage(m, transfer);
 const describe = (err: unknown) => ({ code: (err as NodeJS.ErrnoException)?.code, message: String((err as Error)?.message ?? err) });
@@ -72,29 +74,6 @@ function flush(): void {
   if (reading && !reading.on && !stopping && !nearlyFull()) reading.resume();
 }
 
-/**
- * Stops and restarts reading the socket. Node's dgram has no public pause, so this uses the
- * handle's recvStop/recvStart (what `bind` starts and `close` stops); undefined when they
- * are not there, and the thread then reads on and drops what does not fit, as it would
- * without them.
- */
-function readingControl(socket: Socket): { on: boolean; pause(): void; resume(): void } | undefined {
-  const state = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'state symbol');
-  const handle = state && (socket as unknown as Record<symbol, { handle?: { recvStop?: () => number; recvStart?: () => number } }>)[state]?.handle;
-  if (typeof handle?.recvStop !== 'function' || typeof handle.recvStart !== 'function') return undefined;
-  const { recvStop, recvStart } = handle as { recvStop: () => number; recvStart: () => number };
-  const control = {
-    on: true,
-    pause() {
-      if (recvStop.call(handle) === 0) control.on = false;
-    },
-    resume() {
-      if (recvStart.call(handle) === 0) control.on = true;
-    },
-  };
-  return control;
-}
-let reading: ReturnType<typeof readingControl>;
 
 /**
  * A full batch goes at once; otherwise datagrams gather for up to GATHER_MS, so a steady
@@ -140,7 +119,7 @@ async function main(): Promise<void> {
     parent.close();
     return;
   }
-  reading = readingControl(socket);
+  reading = socketReading(socket);
   socket.on('error', (err) => post({ type: 'warn', what: 'socket', ...describe(err) }));
   socket.on('message', (msg, rinfo) => {
     const source = normalizeAddress(rinfo.address);

@@ -7,6 +7,38 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 
+/** Stops and restarts reading a bound socket; `on` while it reads. */
+export interface SocketReading {
+  readonly on: boolean;
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * Node's dgram has no public pause, so this uses the handle's recvStop/recvStart (what
+ * `bind` starts and `close` stops); undefined when they are not there, and the caller reads
+ * on as it would without them.
+ */
+export function socketReading(socket: Socket): SocketReading | undefined {
+  type Handle = { recvStop?: () => number; recvStart?: () => number };
+  const state = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'state symbol');
+  const handle = state && (socket as unknown as Record<symbol, { handle?: Handle } | undefined>)[state]?.handle;
+  const { recvStop, recvStart } = handle ?? {};
+  if (typeof recvStop !== 'function' || typeof recvStart !== 'function') return undefined;
+  let on = true;
+  return {
+    get on() {
+      return on;
+    },
+    pause() {
+      if (recvStop.call(handle) === 0) on = false;
+    },
+    resume() {
+      if (recvStart.call(handle) === 0) on = true;
+    },
+  };
+}
+
 /** Where binding reports what it had to change (a Logger, or the receiving thread's relay). */
 export interface SetupLog {
   warn(fields: object, message: string): void;

@@ -8,6 +8,7 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { kernelDropReader, parseUdpTable, procAddressHex } from '../../../src/listeners/udp-kernel-drops.js';
+import { socketReading } from '../../../src/listeners/udp-socket.js';
 
 const HEADER = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';
 const row = (sl: number, local: string, drops: number) =>
@@ -54,8 +55,9 @@ describe('UDP kernel drops', () => {
     rx.bind(0, '127.0.0.1');
     await once(rx, 'listening');
     // Nothing reads: stop the reads Node started at bind, so the socket's buffer overflows.
-    const state = Object.getOwnPropertySymbols(rx).find((k) => k.description === 'state symbol')!;
-    (rx as unknown as Record<symbol, { handle: { recvStop(): number } }>)[state]!.handle.recvStop();
+    const reading = socketReading(rx);
+    assert.ok(reading, 'this Node lets a socket stop reading');
+    reading.pause();
     const read = kernelDropReader('127.0.0.1', rx.address().port);
     assert.equal(read(), 0);
     const tx = createSocket('udp4');
