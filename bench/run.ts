@@ -124,6 +124,8 @@ if (opts.keep) log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });
 
 function peerFor(step: Step): string | undefined {
+  // No peer runs hooks beside a syslog load: compare with the same step without them.
+  if (step.hooksAlongside) return undefined;
   if (step.load.kind === 'syslog') return peersAvailable.rsyslog ? 'rsyslogd' : undefined;
   return peersAvailable.snmptrapd ? 'snmptrapd' : undefined;
 }
@@ -136,7 +138,9 @@ function summariseProfile(dir: string): ReturnType<typeof hotSpots> | undefined 
   const f = files.find((x) => x.split('.').at(-3) === '0') ?? files[0];
   if (!f) return undefined;
   if (opts.keep) log(`cpu profile ${join(dir, f)}`);
-  return hotSpots(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, 20, root, 'onMessage');
+  // The steady state starts at the first message: a worker's or a stream's.
+  const startAt = opts['profile-step'].startsWith('tcp') ? 'onStreamRead' : 'onMessage';
+  return hotSpots(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, 20, root, startAt);
 }
 
 /** On a shared host: wait (bounded) until the other jobs leave the CPUs mostly idle. */

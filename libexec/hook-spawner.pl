@@ -17,6 +17,8 @@
 # second later). Timeouts and aborts are the gateway's: it sends `signal`. When the gateway goes (stdin closes), every hook gets SIGTERM, then
 # SIGKILL two seconds later, and this process exits once they have.
 #
+# Usage: hook-spawner.pl [NICE-INCREMENT]
+#
 # Frames, both ways: a 32-bit big-endian length, then fields, each a 32-bit length + bytes.
 #   in:  run ID COMMAND CWD STDIN MAXOUT MAXPROCS ARGC ARG... ENVC NAME VALUE...
 #        signal ID SIGNO
@@ -58,6 +60,16 @@ $SIG{PIPE} = sub { };
 $SIG{INT} = sub { };
 # fork(2) copies the signal mask: empty here is empty in every hook.
 POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new()) or die "sigprocmask: $!";
+# Hooks run below the gateway's CPU priority: the niceness added is this script's argument
+# (spawner.ts). When hooks flood the CPUs, the kernel then gives the gateway's listeners the
+# CPU first: what a listener cannot read in time is lost, a hook only waits in the outbox.
+# Every hook inherits it. Where setpriority(2) is not permitted, hooks run at the gateway's
+# priority.
+my $nice_increment = int($ARGV[0] // 0);
+if ($nice_increment > 0) {
+  my $nice = getpriority(0, 0) + $nice_increment;
+  setpriority(0, 0, $nice > 19 ? 19 : $nice);
+}
 pipe(my $wake_r, my $wake_w) or die "pipe: $!";
 nonblocking($wake_r, $wake_w, \*STDOUT);
 # A child's exit interrupts select(2); the byte covers one that lands just before it.

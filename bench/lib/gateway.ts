@@ -42,8 +42,11 @@ export interface ConfigOptions {
   readonly root: string;
   readonly dir: string;
   readonly features: Features;
-  /** exec: route every event to a hook (`/bin/sh script outfile`); default: virus → log. */
-  readonly hook?: { script: string; out: string };
+  /**
+   * exec: route every event to a hook (`/bin/sh script outfile`), or with `trapsOnly` the
+   * trap events only, the rest as by default. Default: virus → log.
+   */
+  readonly hook?: { script: string; out: string; trapsOnly?: boolean };
 }
 
 /** The bench config: every shipped rule pack, one cheap output, history on when it exists. */
@@ -65,11 +68,12 @@ export function benchConfig(o: ConfigOptions): string {
     ] : []),
     `rules: [${JSON.stringify(join(o.root, 'config/rules/*.yaml'))}]`,
     'channels:',
-    ...(o.hook
-      ? [`  hook: { type: exec, command: /bin/sh, args: [${JSON.stringify(o.hook.script)}, ${JSON.stringify(o.hook.out)}], timeout: 10s }`]
-      : ['  sink: { type: log, format: text }']),
+    ...(o.hook ? [`  hook: { type: exec, command: /bin/sh, args: [${JSON.stringify(o.hook.script)}, ${JSON.stringify(o.hook.out)}], timeout: 10s }`] : []),
+    ...(!o.hook || o.hook.trapsOnly ? ['  sink: { type: log, format: text }'] : []),
     'routes:',
-    ...(o.hook ? ['  - channels: [hook]'] : ['  - { match: { category: virus }, channels: [sink] }']),
+    // Trap events name their agent's address as ComputerName; the bench's syslog lines never do.
+    ...(o.hook ? [`  - { ${o.hook.trapsOnly ? 'match: { fields: { ComputerName: 127.0.0.1 } }, ' : ''}channels: [hook] }`] : []),
+    ...(!o.hook || o.hook.trapsOnly ? ['  - { match: { category: virus }, channels: [sink] }'] : []),
     ...(f.http ? ['http: { listen: "127.0.0.1:0" }'] : []),
     ...(f.store ? [`store: { path: ${JSON.stringify(join(o.dir, 'state'))} }`] : []),
     'log: { level: info }',

@@ -111,7 +111,8 @@ const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Mat
 export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: string): Promise<Measured> {
   const dir = join(ctx.work, `eventgate-${step.id.replace(/[^\w.-]+/g, '_')}`);
   mkdirSync(dir, { recursive: true });
-  const hook = step.hook ? { script: join(dir, 'hook.sh'), out: join(dir, 'hook.out') } : undefined;
+  const alongside = step.hooksAlongside;
+  const hook = step.hook || alongside ? { script: join(dir, 'hook.sh'), out: join(dir, 'hook.out'), trapsOnly: alongside !== undefined } : undefined;
   if (hook) writeFileSync(hook.script, HANDLER);
   const load: Load = step.hook && !ctx.features.snmp ? { kind: 'syslog', proto: 'udp', format: '3164', framing: 'lf', procs: 1 } : step.load;
   const gw = await startGateway({ root: ctx.root, dir, config: benchConfig({ root: ctx.root, dir, features: ctx.features, ...(hook ? { hook } : {}) }), features: ctx.features, ...(cpuProfDir ? { cpuProfDir } : {}) });
@@ -120,14 +121,18 @@ export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: stri
     const port = gw.port(listener);
     if (port === undefined) throw new Error(`gateway has no listener ${listener}`);
     const udpPort = load.kind === 'trap' || load.proto === 'udp' ? port : undefined;
-    if (!hook) await warmUp(ctx.root, load, port, gw);
+    if (!step.hook) await warmUp(ctx.root, load, port, gw);
     const before = await gw.metrics();
     const c0 = counters(before);
     const drops0 = udpPort ? udpDrops(udpPort) ?? 0 : 0;
     const ticks0 = readTicks(gw.pid, true) ?? 0;
-    const sender = await runSender(ctx.root, load, port, step);
+    const beside = alongside ? runHookLoad(ctx.root, gw, step, alongside) : undefined;
+    const [main, side] = await Promise.all([runSender(ctx.root, load, port, step), beside]);
+    // With hooks alongside, the step's figures cover both loads (every event is counted
+    // alike); the hook runs are reported in the note.
+    const sender = side ? { ...main, sent: main.sent + side.sent } : main;
     const t0 = sender.started_ms;
-    const hookCounter = hook ? new LineCounter([hook.out]) : undefined;
+    const hookCounter = step.hook && hook ? new LineCounter([hook.out]) : undefined;
     const snap = async () => {
       const c = counters(await gw.metrics());
       const kd = udpPort ? (udpDrops(udpPort) ?? 0) - drops0 : 0;
@@ -155,12 +160,27 @@ export async function measureGateway(step: Step, ctx: Context, cpuProfDir?: stri
       rate: Math.round(done / window), ...opt('cpuPercent', pct(ticks1 - ticks0, window)), ...opt('cpuUsPerMsg', usPer(ticks1 - ticks0, done)),
       ...opt('peakRssMb', mb(readPeakRss(gw.pid))),
       ...opt('p50ms', q(0.5)), ...opt('p99ms', q(0.99)), sendRate: sender.rate,
-      ...(hook ? { note: `hook runs (${load.kind === 'trap' ? 'traps' : 'syslog udp'} in)` } : {}),
+      ...(step.hook ? { note: `hook runs (${load.kind === 'trap' ? 'traps' : 'syslog udp'} in)` } : {}),
+      ...(side && hook ? { note: hooksNote(step, main, side, new LineCounter([hook.out]).count(), window) } : {}),
     };
   } finally {
     const code = await gw.stop();
     if (code !== 0) process.stderr.write(`bench: gateway for ${step.id} exited ${code}\n${gw.output().slice(-2000)}\n`);
   }
+}
+
+/** Traps at `rate`/s beside the step, each notified to the hook (which cannot keep up). */
+function runHookLoad(root: string, gw: RunningGateway, step: Step, rate: number): Promise<SenderResult> {
+  const port = gw.port('traps');
+  if (port === undefined) throw new Error('gateway has no listener traps');
+  const load: Load = { kind: 'trap', version: '2c' };
+  const seconds = step.count / step.rate;
+  return runSender(root, load, port, { id: `${step.id}:hooks`, load, rate, count: Math.round(rate * seconds), maxSeconds: step.maxSeconds, hook: true, needs: [] });
+}
+
+function hooksNote(step: Step, main: SenderResult, side: SenderResult, runs: number, window: number): string {
+  return `${main.sent.toLocaleString('en')} syslog at ${step.rate.toLocaleString('en')}/s + ${side.sent.toLocaleString('en')} traps at ${side.rate.toLocaleString('en')}/s ` +
+    `notified to a hook; ${Math.round(runs / window)} hook runs/s meanwhile`;
 }
 
 export async function measurePeer(step: Step, ctx: Context): Promise<Measured & { peer: string } | undefined> {

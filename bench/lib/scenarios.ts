@@ -3,8 +3,9 @@
  * throughput (LF and octet-counted framing, one and several connections), SNMP v2c traps at
  * rising rates and flat out, v3 authPriv traps, exec hook runs per second, and bursts (an
  * outbreak: every console at once for a second or more, `<scenario>-burst@<count>`, sent at
- * BURST_RATE). Every step is bounded by a message count and a time limit. `quick` is a short
- * subset for shared hosts.
+ * BURST_RATE), and syslog ingest while hooks run flat out beside it (`udp-3164+hooks@<rate>`:
+ * ingest must not slow down because of them). Every step is bounded by a message count and a
+ * time limit. `quick` is a short subset for shared hosts.
  */
 import type { Features } from './gateway.js';
 
@@ -22,11 +23,19 @@ export interface Step {
   readonly maxSeconds: number;
   /** Route every event to an exec hook and count hook runs (instead of the log output). */
   readonly hook?: boolean;
+  /**
+   * Traps per second sent beside this step's load, each notified to an exec hook (more than
+   * the hooks can run: they run flat out); this step's own events go to the log output.
+   */
+  readonly hooksAlongside?: number;
   readonly needs: readonly (keyof Features)[];
 }
 
 const syslog = (proto: 'udp' | 'tcp', format: '3164' | '5424', framing: 'lf' | 'octet' = 'lf', procs = 1): Load =>
   ({ kind: 'syslog', proto, format, framing, procs });
+
+/** Traps per second that keep the exec hooks busy flat out (above their rate on this machine). */
+export const HOOKS_FLAT_OUT = 800;
 
 /** Messages per second of a burst step. */
 export const BURST_RATE = 50_000;
@@ -60,5 +69,6 @@ export function plan(quick: boolean): Step[] {
     ...trapBursts.map((n) => burst('trap-v2c', { kind: 'trap', version: '2c' }, n, ['snmp'])),
     ...v3Rates.map((r) => steady('trap-v3', { kind: 'trap', version: '3' }, r, ['snmp'])),
     ...hookRates.map((r) => steady('exec-hook', { kind: 'trap', version: '2c' }, r, [], true)),
+    { ...steady('udp-3164+hooks', syslog('udp', '3164'), 10_000, ['snmp']), hooksAlongside: HOOKS_FLAT_OUT },
   ];
 }

@@ -40,7 +40,8 @@ export function formatTable(rows: readonly Row[], withPeers: boolean): string {
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  return lines.join('\n');
+  const notes = rows.flatMap((r) => (r.eventgate?.note ? [`- ${r.id}: ${r.eventgate.note}`] : []));
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 /** At most this share of the sent messages lost still counts as lossless (as in the L2 test). */

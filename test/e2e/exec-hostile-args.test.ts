@@ -14,6 +14,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { truncate } from '../../src/core/text.js';
+import { HOOK_NICE_INCREMENT } from '../../src/outputs/exec/hook-runner.js';
 import { PERL, SPAWNER_SCRIPT } from '../../src/outputs/exec/spawner.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { count, withStateDb } from '../helpers/state.js';
@@ -132,7 +133,7 @@ routes:
     const expected = truncate(value, ITEM_FIELD_MAX);
     assert.ok(Buffer.from(rec.argv[1]!, 'utf8').equals(Buffer.from(expected, 'utf8')), `argv element equals ${JSON.stringify(value.slice(0, 40))} byte for byte`);
     // The hook's parent is the hook spawner, never an interposed shell.
-    assert.deepEqual(rec.parent, [PERL, SPAWNER_SCRIPT], `hook parent is the spawner, not ${rec.parent.join(' ')}`);
+    assert.deepEqual(rec.parent, [PERL, SPAWNER_SCRIPT, String(HOOK_NICE_INCREMENT)], `hook parent is the spawner, not ${rec.parent.join(' ')}`);
     seen.push(value);
   }
   assert.deepEqual(seen.sort(), [...values].sort(), 'every deliverable value was delivered once');

@@ -5,7 +5,7 @@
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inProcessRunner, type HookRunner } from '../../src/outputs/exec/hook-runner.js';
+import { HOOK_NICE_INCREMENT, inProcessRunner, type HookRunner } from '../../src/outputs/exec/hook-runner.js';
 import type { HookRequest } from '../../src/outputs/exec/run-hook.js';
 import { createSpawnerRunner, PERL, SPAWNER_SCRIPT } from '../../src/outputs/exec/spawner.js';
 
@@ -19,7 +19,7 @@ export interface HookRunnerCase {
 export const HOOK_RUNNERS: readonly HookRunnerCase[] = [
   { name: 'spawned here', runner: inProcessRunner, parent: () => [process.execPath, ...process.execArgv, ...process.argv.slice(1)] },
   // Idle, the spawner keeps nothing alive, so it needs no closing after the suite.
-  { name: 'hook spawner', runner: createSpawnerRunner(), parent: () => [PERL, SPAWNER_SCRIPT] },
+  { name: 'hook spawner', runner: createSpawnerRunner(), parent: () => [PERL, SPAWNER_SCRIPT, String(HOOK_NICE_INCREMENT)] },
 ];
 
 /** The command line of process `pid`. */

@@ -10,6 +10,7 @@
  * hook spawner (spawner.ts) cannot run: a host without /usr/bin/perl.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHook, type HookOutcome, type HookRequest } from './run-hook.js';
@@ -49,6 +50,25 @@ export function helperExecArgv(argv: readonly string[]): string[] {
  * builds), so secrets given to the service as variables do not sit in the helpers' environ.
  */
 export const RUNNER_ENV = Object.fromEntries(['PATH', 'LANG', 'TZ'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+
+/**
+ * Niceness the runner processes add to the gateway's, and with them every hook: when hooks
+ * flood the CPUs, the kernel gives the listeners the CPU first (what a listener cannot read
+ * in time is lost; a hook only waits in the outbox). Measured with hooks flat out beside
+ * syslog at 10,000/s (`npm run bench`, udp-3164+hooks): ingest p99 26–49 ms instead of
+ * 41–241 ms, and as many hook runs a second.
+ */
+export const HOOK_NICE_INCREMENT = 10;
+
+/** Lowers this process's CPU priority by `increment` (at most to 19); false when not permitted. */
+export function lowerOwnPriority(increment: number): boolean {
+  try {
+    setPriority(Math.min(19, getPriority() + increment));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The outcome of a hook whose runner process (`who`) went away: a retry. */
 export const runnerLost = (who: string, why: string): HookOutcome => ({

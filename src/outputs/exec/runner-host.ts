@@ -1,10 +1,14 @@
 /**
  * The hook runner process (see hook-runner.ts): runs each hook it is sent and replies with
- * the outcome. When the gateway goes (the IPC channel closes), every hook still running is
- * ended like a timed-out one, and this process exits once they are.
+ * the outcome, below the gateway's CPU priority (HOOK_NICE_INCREMENT). When the gateway
+ * goes (the IPC channel closes), every hook still running is ended like a timed-out one,
+ * and this process exits once they are.
  */
-import type { RunnerMessage, RunnerReply } from './hook-runner.js';
+import { HOOK_NICE_INCREMENT, lowerOwnPriority, type RunnerMessage, type RunnerReply } from './hook-runner.js';
 import { runHook } from './run-hook.js';
+
+// Before any hook runs, so every hook inherits it (where not permitted, they run at ours).
+lowerOwnPriority(HOOK_NICE_INCREMENT);
 
 const running = new Map<number, AbortController>();
 

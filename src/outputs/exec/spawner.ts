@@ -4,6 +4,7 @@
  * forks: 1.4 ms of CPU from a Node helper, 0.25 ms from the spawner, so a busy host runs
  * twice as many hooks a second. The spawner spawns, feeds stdin, keeps the capped output,
  * enforces the process limit (its /proc scans stay off the event loop) and reports the exit;
+ * it and its hooks run below the gateway's CPU priority (HOOK_NICE_INCREMENT);
  * the timeout, aborts and the outcome are superviseHook's, as for a hook spawned here. Should the spawner die, the hooks in
  * flight are killed and come back as retries, and the next hook starts a new spawner.
  */
@@ -11,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fs } from 'node:fs';
 import { constants as os } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runnerLost, RUNNER_ENV, type HookRunner } from './hook-runner.js';
+import { HOOK_NICE_INCREMENT, runnerLost, RUNNER_ENV, type HookRunner } from './hook-runner.js';
 import { superviseHook, type HookExit, type HookOutcome, type SpawnedHook } from './run-hook.js';
 
 export const SPAWNER_SCRIPT = fileURLToPath(new URL('../../../libexec/hook-spawner.pl', import.meta.url));
@@ -112,7 +113,8 @@ export function createSpawnerRunner(perl = PERL): HookRunner {
   }
 
   function start(): ChildProcess {
-    const c = spawn(perl, [SPAWNER_SCRIPT], { env: RUNNER_ENV, stdio: ['pipe', 'pipe', 'inherit'] });
+    // It lowers its own priority before its first hook: every hook inherits it.
+    const c = spawn(perl, [SPAWNER_SCRIPT, String(HOOK_NICE_INCREMENT)], { env: RUNNER_ENV, stdio: ['pipe', 'pipe', 'inherit'] });
     let rest = Buffer.alloc(0);
     c.stdout!.on('data', (chunk: Buffer) => {
       const decoded = decodeFrames(rest.length ? Buffer.concat([rest, chunk]) : chunk);

@@ -6,11 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { benchConfig, detectFeatures } from '../../../bench/lib/gateway.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ROOT } from '../../../bench/lib/corpus.js';
+import { benchConfig, detectFeatures, V3 } from '../../../bench/lib/gateway.js';
+import { OID_IF_INDEX, OID_LINK_DOWN } from '../../../bench/lib/traps.js';
+import { classify } from '../../../src/cli/classify.js';
 import { parseCpuLine, parseStatTicks, parseStatusKb } from '../../../bench/lib/proc.js';
 import { hotSpots } from '../../../bench/lib/profile.js';
 import { bucketDelta, buckets, parseProm, quantile, sum } from '../../../bench/lib/prom.js';
 import { frame, syslogLine } from '../../../bench/lib/syslog-lines.js';
+
+/** Options of the generated syslog lines. */
+const o = { sender: 2, size: 150, date: new Date(2026, 0, 5, 3, 4, 5), pid: 42 };
 
 describe('/proc parsers', () => {
   it('reads utime+stime after a command name with spaces and parentheses', () => {
@@ -115,12 +125,32 @@ describe('bench config', () => {
     assert.match(all, /key: \{ env: BENCH_V3_AUTH \}/);
     assert.match(all, /http: \{ listen: "127\.0\.0\.1:0" \}/);
     assert.match(all, /store: \{ path: "\/d\/state" \}/);
-    assert.match(all, /- channels: \[hook\]/);
+    assert.match(all, /- \{ channels: \[hook\] \}/);
+    assert.doesNotMatch(all, /sink/);
+  });
+
+  it('with hooks beside a syslog load, sends the trap events to the hook and syslog virus lines to the log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-config-'));
+    const env = { BENCH_V3_AUTH: process.env.BENCH_V3_AUTH, BENCH_V3_PRIV: process.env.BENCH_V3_PRIV };
+    Object.assign(process.env, { BENCH_V3_AUTH: V3.auth, BENCH_V3_PRIV: V3.priv });
+    try {
+      const file = join(dir, 'eventgate.yaml');
+      writeFileSync(file, benchConfig({ root: ROOT, dir, features: { tcp: true, snmp: true, http: true, store: true }, hook: { script: join(dir, 'h.sh'), out: join(dir, 'o'), trapsOnly: true } }));
+      const trap = JSON.stringify({ trap: { oid: OID_LINK_DOWN, varbinds: [{ oid: `${OID_IF_INDEX}.7`, type: 'Integer', value: 7 }] } });
+      const date = new Date(2026, 0, 5);
+      let out = '';
+      const code = await classify(file, Readable.from([`${trap}\n`, ...[0, 1].map((n) => `${syslogLine(n, { ...o, format: '3164', date })}\n`)]), { stdout: (s) => (out += s), stderr: () => {} });
+      assert.equal(code, 0);
+      const channels = out.trim().split('\n').map((l) => (JSON.parse(l) as { channels: string[] }).channels);
+      assert.deepEqual(channels, [['hook'], ['sink'], []]);
+    } finally {
+      for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('generated syslog lines', () => {
-  const o = { sender: 2, size: 150, date: new Date(2026, 0, 5, 3, 4, 5), pid: 42 };
 
   it('RFC 3164 and 5424 headers, a sequence number and the requested size', () => {
     const l3164 = syslogLine(7, { ...o, format: '3164' });

@@ -58,7 +58,7 @@ test('the unit checks the config before start, reloads with SIGHUP and restarts 
   for (const k of ['StateDirectory', 'ConfigurationDirectory', 'RuntimeDirectory']) assert.deepEqual(s.get(k), ['eventgate'], k);
   assert.deepEqual(s.get('UMask'), ['0077']);
   assert.deepEqual(s.get('RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX']);
-  assert.deepEqual(s.get('SystemCallFilter'), ['@system-service', '~@privileged @resources @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock']);
+  assert.deepEqual(s.get('SystemCallFilter'), ['@system-service', '~@privileged @resources @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock', 'setpriority']);
 });
 
 test('sysusers creates the service user and tmpfiles its directories with owner-only state', () => {

@@ -2,15 +2,17 @@
  * The hook runner processes: hooks are spawned by a helper, never by this process, spread
  * over the helpers when several run at once; an abort ends the hook like a timeout; a
  * helper that dies turns the hooks in flight into retries and the next hook starts a new
- * one. Real processes.
+ * one; hooks run below the gateway's CPU priority. Real processes.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createProcessRunner, helperExecArgv } from '../../../../src/outputs/exec/hook-runner.js';
+import { getPriority } from 'node:os';
+import { createProcessRunner, helperExecArgv, HOOK_NICE_INCREMENT } from '../../../../src/outputs/exec/hook-runner.js';
 import { hookRequest, shellHook } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
 
 const never = new AbortController().signal;
+const niceHere = getPriority();
 
 it('runs hooks from the helper process, not from this one, which holds none of our environment', async (t) => {
   process.env.EVENTGATE_TEST_HELPER_CANARY = 'canary-7f3a';
@@ -22,6 +24,15 @@ it('runs hooks from the helper process, not from this one, which holds none of o
   const parent = Number(/parent=(\d+)/.exec(o.detail ?? '')?.[1]);
   assert.ok(parent > 0 && parent !== process.pid, `the hook's parent is the helper (${o.detail})`);
   assert.match(o.detail ?? '', /parent=\d+\\x0a0\\x0a/, `the helper's environ has no canary (${o.detail})`);
+});
+
+it("runs hooks below the gateway's CPU priority", async (t) => {
+  const runner = createProcessRunner();
+  t.after(() => runner.close());
+  const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "nice=$(nice)"')), never);
+  assert.equal(o.status, 'sent');
+  assert.match(o.detail ?? '', new RegExp(`nice=${Math.min(19, getPriority() + HOOK_NICE_INCREMENT)}\\\\x0a`), o.detail);
+  assert.equal(getPriority(), niceHere, 'this process keeps its priority');
 });
 
 it('an abort ends the hook as a timeout does', async (t) => {

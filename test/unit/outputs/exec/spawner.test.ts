@@ -3,16 +3,19 @@
  * whose environment holds none of ours; many hooks at once each get their whole stdin and
  * their own output; an abort ends the hook as a timeout does; a spawner that dies kills the
  * hooks in flight, which come back as retries, and the next hook starts a new spawner; when
- * the gateway closes the runner or is killed, the spawner ends its hooks and exits. Real
+ * the gateway closes the runner or is killed, the spawner ends its hooks and exits; hooks
+ * run below the gateway's CPU priority. Real
  * processes (the bounds and the outcomes are exec-output.test.ts's and exec-limits.test.ts's,
  * run with this runner too).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import fc from 'fast-check';
+import { HOOK_NICE_INCREMENT } from '../../../../src/outputs/exec/hook-runner.js';
 import { createSpawnerRunner, decodeFrames, encodeFrame, PERL, SPAWNER_SCRIPT } from '../../../../src/outputs/exec/spawner.js';
 import { commandLine, hookRequest, shellHook } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
@@ -49,8 +52,16 @@ it('runs hooks from the spawner, whose environment holds none of ours', async (t
   t.after(() => runner.close());
   const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "parent=$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c canary-5e1b; exit 0')), never);
   assert.equal(o.status, 'sent');
-  assert.deepEqual(commandLine(parentOf(o.detail)), [PERL, SPAWNER_SCRIPT]);
+  assert.deepEqual(commandLine(parentOf(o.detail)), [PERL, SPAWNER_SCRIPT, String(HOOK_NICE_INCREMENT)]);
   assert.match(o.detail ?? '', /parent=\d+\\x0a0\\x0a/, `the spawner's environ has no canary (${o.detail})`);
+});
+
+it("runs hooks below the gateway's CPU priority", async (t) => {
+  const runner = createSpawnerRunner();
+  t.after(() => runner.close());
+  const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "nice=$(nice)"')), never);
+  assert.equal(o.status, 'sent');
+  assert.match(o.detail ?? '', new RegExp(`nice=${Math.min(19, getPriority() + HOOK_NICE_INCREMENT)}\\\\x0a`), o.detail);
 });
 
 it('runs 100 hooks at once, each with its whole stdin and its own output', async (t) => {
