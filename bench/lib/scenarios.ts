@@ -53,7 +53,7 @@ export function plan(quick: boolean): Step[] {
   const trapBursts = quick ? [] : [20_000, 50_000, 100_000];
   const udpRates = quick ? [10_000, 50_000] : [10_000, 20_000, 25_000, 30_000, 50_000, 100_000, 150_000, 200_000];
   const trapRates = quick ? [5_000] : [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000];
-  const v3Rates = quick ? [500] : [200, 500, 1_000];
+  const v3Rates = quick ? [500] : [1_000, 5_000, 10_000, 15_000, 20_000];
   const hookRates = quick ? [200] : [100, 200, 400, 800];
   return [
     ...udpRates.map((r) => steady('udp-3164', syslog('udp', '3164'), r)),

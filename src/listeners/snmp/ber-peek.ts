@@ -22,6 +22,12 @@ export interface UsmHeader {
   readonly engineBoots: number;
   readonly engineTime: number;
   readonly userName: Buffer;
+  /** Where msgAuthenticationParameters' value lies in the datagram (zeroed for the HMAC). */
+  readonly authParamsStart: number;
+  readonly authParamsEnd: number;
+  readonly privParams: Buffer;
+  /** The offset of the scoped PDU's tag (OCTET STRING when encrypted, else SEQUENCE). */
+  readonly scopedAt: number;
 }
 
 export interface MessageHeader {
@@ -114,18 +120,22 @@ export function peekMessage(b: Uint8Array): MessageHeader | undefined {
   const boots = eid && tlv(b, eid.end, usmSeq.end);
   const time = boots && tlv(b, boots.end, usmSeq.end);
   const user = time && tlv(b, time.end, usmSeq.end);
+  const authParams = user && tlv(b, user.end, usmSeq.end);
+  const privParamsT = authParams && tlv(b, authParams.end, usmSeq.end);
   const engineId = octets(b, eid);
   const userName = octets(b, user);
+  const privParams = octets(b, privParamsT);
   const engineBoots = boots && smallUint(b, boots);
   const engineTime = time && smallUint(b, time);
-  if (!engineId || !userName || engineBoots === undefined || engineTime === undefined) return undefined;
-  const usm: UsmHeader = {
-    auth: (flags & 1) !== 0, priv: (flags & 2) !== 0, reportable: (flags & 4) !== 0,
-    securityModel, engineId, engineBoots, engineTime, userName,
-  };
+  if (!engineId || !userName || !privParams || authParams!.tag !== 0x04 || engineBoots === undefined || engineTime === undefined) return undefined;
   // The scoped PDU is plaintext (SEQUENCE) unless privacy is on (OCTET STRING).
   const scoped = tlv(b, secParams.end, outer.end);
   if (!scoped) return undefined;
+  const usm: UsmHeader = {
+    auth: (flags & 1) !== 0, priv: (flags & 2) !== 0, reportable: (flags & 4) !== 0,
+    securityModel, engineId, engineBoots, engineTime, userName,
+    authParamsStart: authParams!.start, authParamsEnd: authParams!.end, privParams, scopedAt: secParams.end,
+  };
   if (usm.priv) return scoped.tag === 0x04 ? { version, usm } : undefined;
   if (scoped.tag !== 0x30) return undefined;
   const ctxEngine = tlv(b, scoped.start, scoped.end);

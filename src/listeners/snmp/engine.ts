@@ -2,15 +2,17 @@
  * Admission and decoding of one datagram, socket-free. Policy checks (source, version,
  * community, user, level, PDU type) run on the raw header first, so a rejected datagram is
  * never decoded. v1/v2c traps are decoded by trap-decode.ts (net-snmp's rules, without its
- * per-message objects); v3 and informs by net-snmp's Receiver on a virtual socket
- * (net-snmp-decode.ts). `process` returns the only bytes the listener may send back (the
+ * per-message objects); v3 messages are authenticated by usm-crypto.ts, and v3 traps in
+ * plaintext or AES-128 decrypted there too; informs and the rest by net-snmp's Receiver on
+ * a virtual socket (net-snmp-decode.ts). `process` returns the only bytes the listener may send back (the
  * ack of an accepted inform, or a v3 discovery Report), and never throws.
  */
 import type { TrapSecurity } from '../../core/event.js';
 import type { AllowList } from '../access.js';
-import { PDU, peekMessage, type MessageHeader, type SnmpVersion } from './ber-peek.js';
+import { PDU, peekMessage, type MessageHeader, type SnmpVersion, type UsmHeader } from './ber-peek.js';
 import { AUTH_FAILURE_CODES, createNetSnmpDecoder } from './net-snmp-decode.js';
-import { decodeTrapPdu } from './trap-decode.js';
+import { decodeScopedTrapPdu, decodeTrapPdu } from './trap-decode.js';
+import { createUsmCrypto } from './usm-crypto.js';
 import { createTimeWindow, levelRank, userLevel, type SecurityLevel, type UserLookup, type UsmUser } from './usm.js';
 
 /** A decoded notification PDU, as net-snmp hands it to a receiver callback. */
@@ -72,6 +74,17 @@ function levelOf(h: MessageHeader): SecurityLevel | undefined {
 
 export function createEngine(o: EngineOptions): Engine {
   const netSnmp = createNetSnmpDecoder(o.engineId);
+  const usm = createUsmCrypto();
+  /**
+   * An authentic v3 SNMPv2-Trap decoded here (plaintext or AES-128); undefined for anything
+   * else (informs, whose ack net-snmp encodes, DES and AES-256, undecodable PDUs), which
+   * net-snmp decodes as before.
+   */
+  const v3Trap = (bytes: Buffer, u: UsmHeader, user: UsmUser): DecodedPdu | undefined => {
+    if (!u.priv) return decodeScopedTrapPdu(bytes, u.scopedAt);
+    const plain = usm.decrypt(bytes, u, user);
+    return plain && decodeScopedTrapPdu(plain, 0);
+  };
   const ownEngine = netSnmp.engineId;
   const inTimeWindow = createTimeWindow();
   const communities = [...o.communities].map(([hex, label]) => ({ bytes: Buffer.from(hex, 'hex'), label }));
@@ -128,7 +141,11 @@ export function createEngine(o: EngineOptions): Engine {
         if ('problem' in found) return reject(found.problem, v);
         if (userLevel(found.user) !== level) return reject('level', v);
         security = { model: 'usm', user: name, level, engineId: u.engineId.toString('hex') };
-        r = netSnmp.decode(bytes, peer, { user: found.user });
+        // Authenticated here first: a datagram without the key never reaches net-snmp
+        // (which would hash a mebibyte for each new engine ID it names).
+        if (found.user.auth && !usm.authentic(bytes, u, found.user)) return reject('auth', v);
+        const pdu = v3Trap(bytes, u, found.user);
+        r = pdu ? { pdu, sent: [] } : netSnmp.decode(bytes, peer, { user: found.user });
       }
       if (r.error !== undefined || !r.pdu) return reject(r.error !== undefined ? rejectFor(r.error) : 'malformed', v);
       const pdu = r.pdu;

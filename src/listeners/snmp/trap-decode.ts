@@ -3,7 +3,8 @@
  * (which builds a Message, a Reader, error objects and closures per datagram). It follows
  * net-snmp 3.x's reader (asn1-ber) step by step, leniencies included, so it accepts exactly
  * what net-snmp accepts with the same values (test/unit/listeners/snmp/trap-decode.test.ts
- * checks this against net-snmp itself). Total: undefined for anything net-snmp rejects.
+ * checks this against net-snmp itself), and the SNMPv2-Trap inside a v3 scoped PDU. Total:
+ * undefined for anything net-snmp rejects.
  */
 import { PDU } from './ber-peek.js';
 import type { DecodedPdu } from './engine.js';
@@ -222,6 +223,25 @@ export function decodeTrapPdu(b: Buffer, pduAt: number): DecodedPdu | undefined 
   } catch {
     // INVALID where net-snmp throws; anything else would have been caught by net-snmp's
     // Receiver as well, so it too is an undecodable datagram, never an escaping error.
+    return undefined;
+  }
+}
+
+/**
+ * The SNMPv2-Trap PDU of a v3 scoped PDU (plaintext or decrypted) whose SEQUENCE tag is at
+ * `at`, read as net-snmp's `readPdu(reader, true)` does: a reader bounded by the scoped PDU,
+ * context engine ID and name, then the PDU. Undefined for any other PDU and where net-snmp
+ * fails: the caller leaves those to net-snmp itself.
+ */
+export function decodeScopedTrapPdu(b: Buffer, at: number): DecodedPdu | undefined {
+  try {
+    const scoped = readBytes({ b, off: at, len: 0 }, 0x30);
+    if (scoped === null) return undefined;
+    const r: Reader = { b: scoped, off: 0, len: 0 };
+    readBytes(r, 0x04); // contextEngineID
+    readBytes(r, 0x04); // contextName
+    return scoped[r.off] === PDU.trapV2 ? decodeTrapPdu(scoped, r.off) : undefined;
+  } catch {
     return undefined;
   }
 }
