@@ -3,6 +3,7 @@
  * concurrency, minimum severity) are common to all types.
  */
 import { z } from 'zod';
+import { DES_UNAVAILABLE, desAvailable } from '../../core/ciphers.js';
 import { SEVERITIES } from '../../core/severity.js';
 import { duration, secretRef } from './common.js';
 import { emailChannelFields } from './email-channel.js';
@@ -64,7 +65,7 @@ const snmpUser = z.strictObject({
   level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
   auth: z.strictObject({ protocol: z.enum(SNMP_AUTH_PROTOCOLS).default('sha256'), key: secretRef }).optional(),
   priv: z.strictObject({ protocol: z.enum(SNMP_PRIV_PROTOCOLS).default('aes'), key: secretRef }).optional(),
-});
+}).refine((u) => u.priv?.protocol !== 'des' || desAvailable(), { message: DES_UNAVAILABLE, path: ['priv', 'protocol'] });
 
 export const snmpTarget = z
   .strictObject({

@@ -5,6 +5,7 @@
  * when the plan is compiled (src/app/syslog-listeners.ts), with positions.
  */
 import { z } from 'zod';
+import { DES_UNAVAILABLE, desAvailable } from '../../core/ciphers.js';
 import { parseCidr } from '../../listeners/access.js';
 import { HOST_SOURCES } from '../../listeners/snmp/normalize.js';
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, SECURITY_LEVELS } from '../../listeners/snmp/usm.js';
@@ -83,7 +84,8 @@ export const snmpUser = z.strictObject({
     .meta({ description: 'Authentication: protocol and passphrase (a secret reference)' }),
   priv: z.strictObject({ protocol: z.enum(PRIV_PROTOCOLS), key: secretRef }).optional()
     .meta({ description: 'Privacy: protocol and passphrase (a secret reference); needs auth' }),
-}).refine((u) => !u.priv || u.auth, { message: 'priv needs auth (there is no privacy without authentication)', path: ['priv'] });
+}).refine((u) => !u.priv || u.auth, { message: 'priv needs auth (there is no privacy without authentication)', path: ['priv'] })
+  .refine((u) => u.priv?.protocol !== 'des' || desAvailable(), { message: DES_UNAVAILABLE, path: ['priv', 'protocol'] });
 
 export const snmpListener = z.strictObject({
   id: identifier.optional().meta({ description: 'Listener id for logs and metrics; default snmp-<port>' }),

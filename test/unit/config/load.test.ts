@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
 import { compilePlan } from '../../../src/app/compile.js';
+import { DES_UNAVAILABLE, desAvailable } from '../../../src/core/ciphers.js';
 import { loadPlan } from '../../../src/cli/load-plan.js';
 import { loadConfig, type LoadResult } from '../../../src/config/load.js';
 import { formatIssue } from '../../../src/config/source-map.js';
@@ -125,6 +126,24 @@ channels:
     assert.deepEqual(lines, [
       'eventgate.yaml:3:54 listeners.syslog[0].receive_buffer_size: invalid size "4 megs": use e.g. 65536, 64KiB or 4MiB',
       'eventgate.yaml:5:49 channels.h.timeout: invalid duration 10: use a number with a unit, e.g. 30s, 10m, 2h',
+    ]);
+  });
+
+  it('refuses DES privacy, in and out, where OpenSSL cannot do it (Node without its legacy provider)', (t) => {
+    const { lines } = load(t, `listeners:
+  snmp:
+    - users:
+        - { name: old, auth: { protocol: md5, key: { env: K } }, priv: { protocol: des, key: { env: K } } }
+channels:
+  noc:
+    type: snmp
+    targets:
+      - { host: 127.0.0.1, version: 3, inform: true, user: { name: old, auth: { protocol: md5, key: { env: K } }, priv: { protocol: des, key: { env: K } } } }
+`, {}, { K: 'passphrase1' });
+    if (desAvailable()) return void assert.deepEqual(lines, []);
+    assert.deepEqual(lines, [
+      `eventgate.yaml:4:84 listeners.snmp[0].users[0].priv.protocol: ${DES_UNAVAILABLE}`,
+      `eventgate.yaml:9:133 channels.noc.targets[0].user.priv.protocol: ${DES_UNAVAILABLE}`,
     ]);
   });
 });
