@@ -8,6 +8,7 @@ import { check, type Io } from './cli/check.js';
 import { classify } from './cli/classify.js';
 import { events } from './cli/events.js';
 import { outbox } from './cli/outbox.js';
+import { replay } from './cli/replay.js';
 import { silence } from './cli/silence.js';
 import { run } from './cli/run.js';
 import { testNotify } from './cli/test-notify.js';
@@ -41,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'events': return events(args.config, args.rest, io);
       case 'outbox': return outbox(args.config, args.rest, io);
       case 'silence': return silence(args.config, args.rest, io);
+      case 'replay': return await replay(args.config, args.rest, io);
     }
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

@@ -1,14 +1,14 @@
 /**
  * Command-line parsing: `eventgate <command> [ARG] [--config FILE] [--log-level LEVEL]`.
- * Commands that read or manage the store (events, outbox, silence) take their own
- * arguments, passed on in `rest`. Usage errors become exit status 2.
+ * Commands that read or manage the store (events, outbox, silence) and replay take their
+ * own arguments, passed on in `rest`. Usage errors become exit status 2.
  */
 import { LOG_LEVELS } from '../observe/logger.js';
 
 export const DEFAULT_CONFIG = '/etc/eventgate/eventgate.yaml';
-export const COMMANDS = ['run', 'check', 'classify', 'test-notify', 'status', 'events', 'outbox', 'silence'] as const;
+export const COMMANDS = ['run', 'check', 'classify', 'test-notify', 'status', 'events', 'outbox', 'silence', 'replay'] as const;
 /** Commands whose own arguments go to `rest`. */
-const WITH_REST: readonly Command[] = ['events', 'outbox', 'silence'];
+const WITH_REST: readonly Command[] = ['events', 'outbox', 'silence', 'replay'];
 /** Commands that take one positional argument, and what it is called in usage errors. */
 const POSITIONAL: Partial<Record<Command, string>> = { 'test-notify': 'CHANNEL' };
 export type Command = (typeof COMMANDS)[number];
@@ -19,7 +19,7 @@ export interface CliArgs {
   readonly logLevel?: (typeof LOG_LEVELS)[number];
   /** The positional argument (test-notify: the channel id). */
   readonly target?: string;
-  /** The command's own arguments (events, outbox, silence). */
+  /** The command's own arguments (events, outbox, silence, replay). */
   readonly rest: readonly string[];
 }
 
@@ -39,6 +39,9 @@ commands:
   silence    add --match KEY=VALUE... (--for 2h | --end T) [--start T] [--comment TEXT]
              | list [--json] | remove ID
              (KEY: category, severity, rule, host, product, field.NAME)
+  replay     FILE (- for stdin) [--json] [--tail DURATION]
+             feed a capture (lines as for classify) through the policy in its own time,
+             print the notifications it would cause; nothing is sent or stored
 
 options:
   --config FILE       configuration file (default ${DEFAULT_CONFIG}, or $EVENTGATE_CONFIG)

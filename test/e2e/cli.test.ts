@@ -1,6 +1,6 @@
 /**
  * The CLI as a newcomer and an operator use it: `check` on good and bad files, `classify`
- * on the shipped rules, usage errors, and reload with SIGHUP (a broken file keeps the
+ * and `replay` on the shipped rules, usage errors, and reload with SIGHUP (a broken file keeps the
  * running config; a good one takes effect: TEST-PLAN F10).
  */
 import assert from 'node:assert/strict';
@@ -97,6 +97,25 @@ describe('eventgate classify', () => {
     assert.deepEqual(results[0].channels, ['console']);
     assert.deepEqual(results[3].channels, []);
     assert.equal(results[0].event.syslog.appName, 'avscan');
+  });
+});
+
+describe('eventgate replay', () => {
+  it('replays a capture from stdin on the shipped config: what would have been notified, and when', async () => {
+    const input = [
+      '<12>1 2026-11-22T10:15:02Z fs01 avscan 812 - - Virus found: EICAR-Test-File in C:\\eicar.com on PC-0042',
+      '<14>1 2026-11-22T10:16:00Z fs01 sshd 9 - - nothing to see',
+      '<11>1 2026-11-22T11:00:00Z mail01 imssmgr 77 - - Service scanner has stopped unexpectedly',
+    ].join('\n');
+    const r = await runCli(['replay', '-', '--config', DEFAULT_CONFIG], { input });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split('  ').slice(0, 3)), [
+      ['2026-11-22T10:15:02.000Z', 'console', 'alert'],
+      ['2026-11-22T11:00:00.000Z', 'console', 'alert'],
+    ]);
+    assert.match(r.stderr, /^replay: 3 line\(s\), 0 unreadable; 3 event\(s\) .*; 2 notification\(s\) \(console 2\)\n$/);
+    const usage = await runCli(['replay', '--config', DEFAULT_CONFIG]);
+    assert.equal(usage.code, 2);
   });
 });
 
