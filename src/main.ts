@@ -35,7 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (args.command) {
       case 'run': return await run(args, io);
-      case 'check': return check(args.config, io);
+      case 'check': return await check(args.config, io, args.rest);
       case 'classify': return await classify(args.config, process.stdin, io);
       case 'test-notify': return await testNotify(args, io);
       case 'status': return await status(args.config, io);

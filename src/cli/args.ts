@@ -1,14 +1,14 @@
 /**
  * Command-line parsing: `eventgate <command> [ARG] [--config FILE] [--log-level LEVEL]`.
- * Commands that read or manage the store (events, outbox, silence) and replay take their
- * own arguments, passed on in `rest`. Usage errors become exit status 2.
+ * check, replay and the commands that read or manage the store (events, outbox, silence)
+ * take their own arguments, passed on in `rest`. Usage errors become exit status 2.
  */
 import { LOG_LEVELS } from '../observe/logger.js';
 
 export const DEFAULT_CONFIG = '/etc/eventgate/eventgate.yaml';
 export const COMMANDS = ['run', 'check', 'classify', 'test-notify', 'status', 'events', 'outbox', 'silence', 'replay'] as const;
 /** Commands whose own arguments go to `rest`. */
-const WITH_REST: readonly Command[] = ['events', 'outbox', 'silence', 'replay'];
+const WITH_REST: readonly Command[] = ['check', 'events', 'outbox', 'silence', 'replay'];
 /** Commands that take one positional argument, and what it is called in usage errors. */
 const POSITIONAL: Partial<Record<Command, string>> = { 'test-notify': 'CHANNEL' };
 export type Command = (typeof COMMANDS)[number];
@@ -19,7 +19,7 @@ export interface CliArgs {
   readonly logLevel?: (typeof LOG_LEVELS)[number];
   /** The positional argument (test-notify: the channel id). */
   readonly target?: string;
-  /** The command's own arguments (events, outbox, silence, replay). */
+  /** The command's own arguments (check, events, outbox, silence, replay). */
   readonly rest: readonly string[];
 }
 
@@ -27,7 +27,8 @@ export const USAGE = `usage: eventgate <command> [options]
 
 commands:
   run        run the gateway
-  check      validate the configuration and run every rule example
+  check      validate the configuration and run every rule example; [--verify-outputs]:
+             also check each channel could send (SMTP login, SNMP hosts, hook programs)
   classify   read syslog lines on stdin, print how each is classified and routed (JSON)
   test-notify CHANNEL
              send a test notification through CHANNEL and say what happened

@@ -12,9 +12,20 @@ export type Delivery =
   | { readonly status: 'retry'; readonly error: GatewayError; readonly retryAfterMs?: number; readonly detail?: string }
   | { readonly status: 'failed'; readonly error: GatewayError; readonly detail?: string };
 
+/** What `verify` found, in plain words (`eventgate check --verify-outputs`). */
+export interface Verified {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
 export interface Output {
   readonly id: string;
   readonly type: string;
   send(notification: Notification, signal: AbortSignal): Promise<Delivery>;
+  /**
+   * Checks, without sending anything, that a send could succeed: the peer answers, TLS and
+   * credentials are accepted, the program can be run. Should not throw.
+   */
+  verify?(signal: AbortSignal): Promise<Verified>;
   close(): Promise<void>;
 }

@@ -1,7 +1,9 @@
 /**
  * `eventgate test-notify CHANNEL` as a real process: a test notification through the real
  * Output of an email (STARTTLS + AUTH against smtp-server), log and exec channel, reported
- * in plain words; a failing email channel names the step that failed; exit 0/1/2.
+ * in plain words; a failing email channel names the step that failed; exit 0/1/2. And
+ * `eventgate check --verify-outputs`: the same SMTP steps without a message, hook programs
+ * and SNMP targets checked, every channel reported, exit 1 when one fails.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -83,4 +85,54 @@ test('an unknown channel is exit 1, a missing one exit 2', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /unknown channel "nope"; configured: mail, unverified, console, hook/);
   assert.equal((await runCli(['test-notify', '--config', config])).code, 2);
+});
+
+test('check --verify-outputs: SMTP login without a message, hooks runnable, SNMP hosts resolved', async () => {
+  const good = join(dir, 'verify-good.yaml');
+  writeFileSync(good, `
+channels:
+  mail:
+    type: email
+    smtp:
+      servers: ["127.0.0.1:${sink.port}"]
+      tls: required
+      ca_file: server.pem
+      servername: localhost
+      auth: { user: gw, pass: { env: SMTP_PASS } }
+    to: soc@example.com
+  console: { type: log }
+  hook: { type: exec, command: ${hook.path} }
+  noc: { type: snmp, targets: [{ host: 127.0.0.1, community: { env: SMTP_PASS } }] }
+`);
+  const messages = sink.messages.length;
+  const r = await runCli(['check', '--verify-outputs', '--config', good], { env });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /channel mail \(email\): ok: 1 server\(s\) connected and accepted the credentials\n  trying 127\.0\.0\.1:\d+\n  connected to 127\.0\.0\.1:\d+, TLSv1\.[23] .*, verified\n  authenticated as gw\n/);
+  assert.match(r.stdout, /channel console \(log\): ok: nothing to verify/);
+  assert.match(r.stdout, new RegExp(`channel hook \\(exec\\): ok: ${hook.path} can be run`));
+  assert.match(r.stdout, /channel noc \(snmp\): ok: resolved 127\.0\.0\.1:162 v2c trap \(127\.0\.0\.1\)/);
+  assert.equal(sink.messages.length, messages, 'no message sent');
+  assert.doesNotMatch(r.stdout + r.stderr, /canary-tn-31/);
+});
+
+test('check --verify-outputs: a refused certificate and a missing hook program fail the check, each named', async () => {
+  const bad = join(dir, 'verify-bad.yaml');
+  writeFileSync(bad, `
+channels:
+  unverified:
+    type: email
+    smtp: { servers: ["127.0.0.1:${sink.port}"], tls: required, auth: { user: gw, pass: { env: SMTP_PASS } } }
+    to: soc@example.com
+  gone: { type: exec, command: /nonexistent/eventgate-hook }
+  console: { type: log }
+`);
+  const auths = sink.auths.length;
+  const r = await runCli(['check', '--verify-outputs', '--config', bad], { env });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /channel unverified \(email\): FAILED: 1 of 1 server\(s\) failed: 127\.0\.0\.1:\d+\n  trying .*\n  failed: 127\.0\.0\.1:\d+ connect: .*self-signed certificate/);
+  assert.match(r.stdout, /channel gone \(exec\): FAILED: command \/nonexistent\/eventgate-hook does not exist/);
+  assert.match(r.stdout, /channel console \(log\): ok/);
+  assert.equal(sink.auths.length, auths, 'no credentials sent over an unverified connection');
+  const usage = await runCli(['check', '--verify', '--config', bad], { env });
+  assert.equal(usage.code, 2);
 });

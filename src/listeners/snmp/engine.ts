@@ -4,8 +4,8 @@
  * never decoded. v1/v2c traps are decoded by trap-decode.ts (net-snmp's rules, without its
  * per-message objects); v3 messages are authenticated by usm-crypto.ts, and v3 traps in
  * plaintext or AES-128 decrypted there too; informs and the rest by net-snmp's Receiver on
- * a virtual socket (net-snmp-decode.ts). `process` returns the only bytes the listener may send back (the
- * ack of an accepted inform, or a v3 discovery Report), and never throws.
+ * a virtual socket (net-snmp-decode.ts). `process` returns the only bytes the listener may
+ * send back (the ack of an accepted inform, or a v3 discovery Report), and never throws.
  */
 import type { TrapSecurity } from '../../core/event.js';
 import type { AllowList } from '../access.js';

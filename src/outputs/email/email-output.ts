@@ -8,7 +8,7 @@
  */
 import { GatewayError } from '../../core/errors.js';
 import type { Notification } from '../../core/notification.js';
-import type { Delivery, Output } from '../../core/output.js';
+import type { Delivery, Output, Verified } from '../../core/output.js';
 import { notificationData } from '../../core/template-data.js';
 import type { Template } from '../../core/template.js';
 import type { Logger } from '../../observe/logger.js';
@@ -126,10 +126,28 @@ export function createEmailOutput(opts: EmailOutputOptions, deps: EmailOutputDep
     return retry ? { status: 'retry', error } : { status: 'failed', error };
   }
 
+  /** Every configured server must connect, negotiate TLS and log in as a send would. */
+  async function verify(signal: AbortSignal): Promise<Verified> {
+    if (opts.servers.length === 0) return { ok: true, detail: 'servers come from the MX records of each message\'s recipient domain: nothing to verify in advance' };
+    const failed: string[] = [];
+    for (const server of opts.servers) {
+      trace({ step: 'trying', server: label(server) });
+      const outcome = await transport.verify(server, signal, trace);
+      if (outcome.ok) continue;
+      trace({ step: 'failed', failure: outcome.failure, retry: classifySmtpFailure(outcome.failure).retry });
+      failed.push(label(server));
+    }
+    const n = opts.servers.length;
+    return failed.length
+      ? { ok: false, detail: `${failed.length} of ${n} server(s) failed: ${failed.join(', ')}` }
+      : { ok: true, detail: `${n} server(s) connected${opts.smtp.auth ? ' and accepted the credentials' : ''}${opts.mx ? '; MX hosts are looked up per message' : ''}` };
+  }
+
   return {
     id: opts.id,
     type: 'email',
     send,
+    verify,
     close: () => transport.close(),
   };
 }

@@ -62,6 +62,8 @@ export type SmtpSendOutcome = { readonly ok: true; readonly result: SmtpSendResu
 export interface SmtpTransport {
   /** One SMTP transaction on `server`; resolves (never rejects) with the result or the failure. */
   send(server: SmtpServer, envelope: { from: string; to: readonly string[] }, message: Buffer, signal: AbortSignal, trace?: (s: SmtpTraceStep) => void): Promise<SmtpSendOutcome>;
+  /** Connects, negotiates TLS and logs in as a send would, then quits; resolves (never rejects). */
+  verify(server: SmtpServer, signal: AbortSignal, trace?: (s: SmtpTraceStep) => void): Promise<{ readonly ok: true } | { readonly ok: false; readonly failure: SmtpFailure }>;
   close(): Promise<void>;
 }
 
@@ -232,6 +234,15 @@ export const createSmtpTransport: TransportFactory = (settings) => {
   }
 
   return {
+    async verify(server, signal, trace) {
+      try {
+        const p = await open(server, signal, trace);
+        await retire(p.conn, 'quit');
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, failure: (err as StepError).failure ?? fromNodemailerError(err, 'connect', serverName(server)) };
+      }
+    },
     async send(server, envelope, message, signal, trace) {
       const name = serverName(server);
       const reused = await pool.take(name);

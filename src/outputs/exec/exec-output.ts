@@ -7,7 +7,7 @@
  * or, without Perl, the Node runner processes (hook-runner.ts).
  */
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
-import type { Delivery, Output } from '../../core/output.js';
+import type { Delivery, Output, Verified } from '../../core/output.js';
 import type { Notification } from '../../core/notification.js';
 import type { Secret } from '../../core/secret.js';
 import { notificationData } from '../../core/template-data.js';
@@ -15,7 +15,7 @@ import type { Template } from '../../core/template.js';
 import type { Logger } from '../../observe/logger.js';
 import { hookEnvironment } from './environment.js';
 import { inProcessRunner, type HookRunner } from './hook-runner.js';
-import type { HookOutcome } from './run-hook.js';
+import { whyNotRunnable, type HookOutcome } from './run-hook.js';
 
 export interface ExecOutputOptions {
   readonly id: string;
@@ -58,5 +58,10 @@ export function createExecOutput(opts: ExecOutputOptions, deps: { log: Logger; r
     return delivery(outcome);
   }
 
-  return { id: opts.id, type: 'exec', send, async close() {} };
+  async function verify(): Promise<Verified> {
+    const why = await whyNotRunnable(opts.command, opts.cwd ?? '/');
+    return why ? { ok: false, detail: why } : { ok: true, detail: `${opts.command} can be run (by this user; the service runs as its own)` };
+  }
+
+  return { id: opts.id, type: 'exec', send, verify, async close() {} };
 }

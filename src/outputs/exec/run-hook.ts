@@ -47,16 +47,20 @@ function outputSummary(stdout: Captured, stderr: Captured): string {
 }
 
 /** Says which of command and working directory is the problem behind a spawn error. */
+/** Why `command` cannot be run from `cwd` by this user, or undefined when it can. */
+export async function whyNotRunnable(command: string, cwd: string): Promise<string | undefined> {
+  const dir = await stat(cwd).catch(() => undefined);
+  if (!dir?.isDirectory()) return `working directory ${cwd} does not exist or is not a directory`;
+  const file = await stat(command).catch(() => undefined);
+  if (!file) return `command ${command} does not exist`;
+  if (!file.isFile()) return `command ${command} is not a regular file`;
+  if (await access(command, constants.X_OK).then(() => false, () => true)) return `command ${command} is not executable`;
+  return undefined;
+}
+
 async function explainSpawnError(command: string, cwd: string, code: string): Promise<string> {
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
-    const dir = await stat(cwd).catch(() => undefined);
-    if (!dir?.isDirectory()) return `working directory ${cwd} does not exist or is not a directory`;
-    const file = await stat(command).catch(() => undefined);
-    if (!file) return `command ${command} does not exist`;
-    if (!file.isFile()) return `command ${command} is not a regular file`;
-    if (await access(command, constants.X_OK).then(() => false, () => true)) return `command ${command} is not executable`;
-  }
-  return `cannot run ${command}: ${code}`;
+  const why = code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' ? await whyNotRunnable(command, cwd) : undefined;
+  return why ?? `cannot run ${command}: ${code}`;
 }
 
 /** The hook's exit and what it printed (each stream capped at `maxOutputBytes`). */

@@ -7,9 +7,10 @@
  * after a restart or reload that memory is gone and a retry may repeat a target that had it
  * (at-least-once; receivers deduplicate on egNotificationId).
  */
+import { lookup } from 'node:dns/promises';
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import type { Notification } from '../../core/notification.js';
-import type { Delivery, Output } from '../../core/output.js';
+import type { Delivery, Output, Verified } from '../../core/output.js';
 import type { Logger } from '../../observe/logger.js';
 import { relayNotification } from './relay.js';
 import { createTargetSession, type SnmpTarget, type TargetSession } from './session.js';
@@ -132,10 +133,26 @@ export function createSnmpOutput(opts: SnmpOutputOptions, deps: SnmpOutputDeps):
     return { status: 'sent', detail: summary };
   }
 
+  /** Every target's host resolves (traps need no answer; informs discover at the first send). */
+  async function verify(): Promise<Verified> {
+    const found = await Promise.all(opts.targets.map(async (t) => {
+      try {
+        return { ok: true, text: `${targetLabel(t)} (${(await lookup(t.host)).address})` };
+      } catch (err) {
+        return { ok: false, text: `${targetLabel(t)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      }
+    }));
+    const bad = found.filter((f) => !f.ok);
+    return bad.length
+      ? { ok: false, detail: `cannot resolve ${bad.map((f) => f.text).join(', ')}` }
+      : { ok: true, detail: `resolved ${found.map((f) => f.text).join(', ')}` };
+  }
+
   return {
     id: opts.id,
     type: 'snmp',
     send,
+    verify,
     async close() {
       for (const s of sessions) s.close();
     },
