@@ -22,13 +22,8 @@ let config: string;
 const hook = recordingHook(dir);
 const env = { SMTP_PASS: 'canary-tn-31' };
 
-before(async () => {
-  certs = makeCerts(dir);
-  sink = await startSink({ key: certs.read(certs.serverKey), cert: certs.read(certs.serverCert), user: { name: 'gw', pass: env.SMTP_PASS } });
-  config = join(dir, 'eventgate.yaml');
-  writeFileSync(config, `
-channels:
-  mail:
+/** The channel that delivers: STARTTLS with the test CA, then AUTH. */
+const mailChannel = () => `  mail:
     type: email
     smtp:
       servers: ["127.0.0.1:${sink.port}"]
@@ -37,7 +32,15 @@ channels:
       servername: localhost
       auth: { user: gw, pass: { env: SMTP_PASS } }
     from: gw@example.com
-    to: soc@example.com
+    to: soc@example.com`;
+
+before(async () => {
+  certs = makeCerts(dir);
+  sink = await startSink({ key: certs.read(certs.serverKey), cert: certs.read(certs.serverCert), user: { name: 'gw', pass: env.SMTP_PASS } });
+  config = join(dir, 'eventgate.yaml');
+  writeFileSync(config, `
+channels:
+${mailChannel()}
   unverified:
     type: email
     smtp: { servers: ["127.0.0.1:${sink.port}"], tls: required, auth: { user: gw, pass: { env: SMTP_PASS } } }
@@ -91,15 +94,7 @@ test('check --verify-outputs: SMTP login without a message, hooks runnable, SNMP
   const good = join(dir, 'verify-good.yaml');
   writeFileSync(good, `
 channels:
-  mail:
-    type: email
-    smtp:
-      servers: ["127.0.0.1:${sink.port}"]
-      tls: required
-      ca_file: server.pem
-      servername: localhost
-      auth: { user: gw, pass: { env: SMTP_PASS } }
-    to: soc@example.com
+${mailChannel()}
   console: { type: log }
   hook: { type: exec, command: ${hook.path} }
   noc: { type: snmp, targets: [{ host: 127.0.0.1, community: { env: SMTP_PASS } }] }

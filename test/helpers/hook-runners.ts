@@ -1,9 +1,12 @@
 /**
  * The ways a hook gets spawned, for suites that must hold for each: from this process (the
  * Node runner processes do the same in theirs) and by the Perl hook spawner the gateway uses;
- * plus the shell hook and the request the runner tests build theirs from.
+ * plus the shell hook and the request the runner tests build theirs from, and the check that
+ * a runner's hooks run below this process's CPU priority.
  */
+import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { HOOK_NICE_INCREMENT, inProcessRunner, type HookRunner } from '../../src/outputs/exec/hook-runner.js';
 import type { HookRequest } from '../../src/outputs/exec/run-hook.js';
@@ -40,3 +43,12 @@ export const hookRequest = (command: string, o: Partial<HookRequest> = {}): Hook
   command, argv: [], env: { PATH: '/usr/bin:/bin' }, cwd: '/', stdin: '{}\n', timeoutMs: 10_000,
   maxProcesses: 0, maxOutputBytes: 4096, permanentExitCodes: [], secrets: [], ...o,
 });
+
+/** Runs a hook printing its niceness through `runner`: it must be this process's + HOOK_NICE_INCREMENT. */
+export async function assertHooksRunNiced(runner: HookRunner, dir: string): Promise<void> {
+  const niceHere = getPriority();
+  const o = await runner.run(hookRequest(shellHook(dir, 'echo "nice=$(nice)"')), new AbortController().signal);
+  assert.equal(o.status, 'sent');
+  assert.match(o.detail ?? '', new RegExp(`nice=${Math.min(19, niceHere + HOOK_NICE_INCREMENT)}\\\\x0a`), o.detail);
+  assert.equal(getPriority(), niceHere, 'this process keeps its priority');
+}

@@ -6,13 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { getPriority } from 'node:os';
-import { createProcessRunner, helperExecArgv, HOOK_NICE_INCREMENT } from '../../../../src/outputs/exec/hook-runner.js';
-import { hookRequest, shellHook } from '../../../helpers/hook-runners.js';
+import { createProcessRunner, helperExecArgv } from '../../../../src/outputs/exec/hook-runner.js';
+import { assertHooksRunNiced, hookRequest, shellHook } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
 
 const never = new AbortController().signal;
-const niceHere = getPriority();
 
 it('runs hooks from the helper process, not from this one, which holds none of our environment', async (t) => {
   process.env.EVENTGATE_TEST_HELPER_CANARY = 'canary-7f3a';
@@ -29,10 +27,7 @@ it('runs hooks from the helper process, not from this one, which holds none of o
 it("runs hooks below the gateway's CPU priority", async (t) => {
   const runner = createProcessRunner();
   t.after(() => runner.close());
-  const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "nice=$(nice)"')), never);
-  assert.equal(o.status, 'sent');
-  assert.match(o.detail ?? '', new RegExp(`nice=${Math.min(19, getPriority() + HOOK_NICE_INCREMENT)}\\\\x0a`), o.detail);
-  assert.equal(getPriority(), niceHere, 'this process keeps its priority');
+  await assertHooksRunNiced(runner, tempDir(t));
 });
 
 it('an abort ends the hook as a timeout does', async (t) => {

@@ -11,13 +11,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import { HOOK_NICE_INCREMENT } from '../../../../src/outputs/exec/hook-runner.js';
 import { createSpawnerRunner, decodeFrames, encodeFrame, PERL, SPAWNER_SCRIPT } from '../../../../src/outputs/exec/spawner.js';
-import { commandLine, hookRequest, shellHook } from '../../../helpers/hook-runners.js';
+import { assertHooksRunNiced, commandLine, hookRequest, shellHook } from '../../../helpers/hook-runners.js';
 import { tempDir } from '../../../helpers/temp.js';
 import { waitFor } from '../../../helpers/wait.js';
 
@@ -59,9 +58,7 @@ it('runs hooks from the spawner, whose environment holds none of ours', async (t
 it("runs hooks below the gateway's CPU priority", async (t) => {
   const runner = createSpawnerRunner();
   t.after(() => runner.close());
-  const o = await runner.run(hookRequest(shellHook(tempDir(t), 'echo "nice=$(nice)"')), never);
-  assert.equal(o.status, 'sent');
-  assert.match(o.detail ?? '', new RegExp(`nice=${Math.min(19, getPriority() + HOOK_NICE_INCREMENT)}\\\\x0a`), o.detail);
+  await assertHooksRunNiced(runner, tempDir(t));
 });
 
 it('runs 100 hooks at once, each with its whole stdin and its own output', async (t) => {
