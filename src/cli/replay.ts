@@ -88,27 +88,33 @@ export async function replay(configFile: string, rest: readonly string[], io: Io
     nextTick = at + TICK_MS;
   };
 
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    if (line.trim() === '') continue;
-    counts.lines++;
-    const built = inputEvent(line, newId(), now ?? Date.now());
-    if (!built) {
-      counts.unreadable++;
-      continue;
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.trim() === '') continue;
+      counts.lines++;
+      const built = inputEvent(line, newId(), now ?? Date.now());
+      if (!built) {
+        counts.unreadable++;
+        continue;
+      }
+      const at = built.time ?? now ?? Date.now();
+      if (now === undefined) {
+        now = at;
+        nextTick = at + TICK_MS;
+      } else if (at > now) advance(at);
+      const event = { ...built.event, receivedAt: now };
+      const classification = plan.classifier(event);
+      bump(counts.events, classification.category);
+      if (classification.drop) {
+        counts.dropped++;
+        continue;
+      }
+      decided(engine.process({ event, classification }, now));
     }
-    const at = built.time ?? now ?? Date.now();
-    if (now === undefined) {
-      now = at;
-      nextTick = at + TICK_MS;
-    } else if (at > now) advance(at);
-    const event = { ...built.event, receivedAt: now };
-    const classification = plan.classifier(event);
-    bump(counts.events, classification.category);
-    if (classification.drop) {
-      counts.dropped++;
-      continue;
-    }
-    decided(engine.process({ event, classification }, now));
+  } catch (err) {
+    // Opened but unreadable (a directory, an I/O error).
+    io.stderr(`eventgate replay: cannot read ${positionals[0]}: ${(err as Error).message}\n`);
+    return 1;
   }
   if (now !== undefined) advance(now + (tailMs ?? defaultTail(plan.loaded.config)));
   io.stderr(summary(counts));

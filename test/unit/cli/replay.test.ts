@@ -92,5 +92,6 @@ it('a usage error is a UsageError; an unreadable file or a bad config exits 1', 
   await assert.rejects(replay('/nonexistent.yaml', ['a', '--tail', 'soon'], io), UsageError);
   const { dir } = await run(t, []);
   assert.equal(await replay(join(dir, 'eventgate.yaml'), [join(dir, 'missing.log')], io), 1);
+  assert.equal(await replay(join(dir, 'eventgate.yaml'), [dir], io), 1, 'a directory opens but cannot be read');
   assert.equal(await replay(join(dir, 'nothing.yaml'), [join(dir, 'capture.log')], io), 1);
 });
