@@ -119,6 +119,30 @@ to: soc@example.com
   });
 });
 
+test('a certificate for another host name is refused under tls: required, even with its CA: no AUTH, no MAIL (S5)', async () => {
+  await withSink({ key: certs.read(certs.serverKey), cert: certs.read(certs.serverCert), user: { name: 'gw', pass: ENV.SMTP_PASS } }, async (sink) => {
+    const ch = emailChannel(dir, `
+type: email
+smtp:
+  servers: ["127.0.0.1:${sink.port}"]
+  tls: required
+  ca_file: server.pem
+  servername: mail.example.net
+  auth: { user: gw, pass: { env: SMTP_PASS } }
+  pool: false
+to: soc@example.com
+`, { env: ENV });
+    const d = await ch.output.send(notification(), signal());
+    await ch.output.close();
+    assert.equal(d.status, 'retry', JSON.stringify(d));
+    assert.equal(d.status === 'retry' && d.error.code, 'ERR_SMTP_TLS');
+    assert.match(d.status === 'retry' ? d.error.message : '', /mail\.example\.net|altnames|host ?name/i);
+    assert.equal(sink.auths.length, 0);
+    assert.equal(sink.mailFroms.length, 0);
+    assert.equal(sink.dataCount, 0);
+  });
+});
+
 test('a server that speaks at most TLS 1.1 is refused when the minimum is 1.2 (the default)', async () => {
   // OpenSSL 3 refuses TLS 1.1 at its default security level even when both ends allow it, so the
   // server lowers it (SECLEVEL=0, verified by hand to complete a 1.1 handshake with a client that

@@ -70,7 +70,8 @@ http: { listen: "127.0.0.1:${httpPort}" }
   assert.equal(sample(m, 'eventgate_classified_events_total{category="other",rule=""}'), OTHER, 'no rule matched');
   assert.equal(sample(m, 'eventgate_notifications_queued_total{channel="broken"}'), VIRUS);
   assert.equal(sample(m, 'eventgate_delivery_latency_seconds_count{channel="console"}'), VIRUS);
-  assert.ok((sample(m, 'eventgate_event_loop_delay_seconds_count') ?? 0) >= 0);
+  // Sampled every 200 ms, so the first sample may still be due.
+  await waitFor(async () => (sample((await httpGet(`${base}/metrics`)).body, 'eventgate_event_loop_delay_seconds_count') ?? 0) > 0, 'an event loop delay sample', 5_000);
   for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'eventgate_config_generation']) {
     assert.ok(sample(m, name) !== undefined, `${name} exported`);
   }

@@ -1,14 +1,18 @@
 /**
- * Hostile TCP senders against the real process (TEST-PLAN B4, L6): a 10 MB frame as an
+ * Hostile senders against the real process. TCP (TEST-PLAN B4, L6): a 10 MB frame as an
  * octet count and a 10 MB line without LF, each on its own connection, while three other
  * connections keep sending; then 10,000 connect/send/close cycles, after which the
- * gateway's open file descriptors are back at their baseline.
+ * gateway's open file descriptors are back at their baseline. UDP (B2, B9): an empty
+ * datagram, one of 65,507 bytes, a bad PRI and invalid UTF-8 each end as a counted event
+ * or a counted drop, never lost and never fatal.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { createSocket } from 'node:dgram';
 import { startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
+import { freePort, httpGet, sample } from '../helpers/http.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -52,13 +56,17 @@ describe('hostile TCP senders', () => {
   const cleanups: (() => void)[] = [];
   let gw: RunningGateway;
   let port: number;
+  let metrics: () => Promise<string>;
 
   before(async () => {
     const dir = tempDir({ after: (fn: () => void) => cleanups.push(fn) });
+    const httpPort = await freePort();
+    metrics = async () => (await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body;
     gw = await startGatewayProcess(dir, `
 listeners:
   syslog:
     - { id: tcp, protocol: tcp, port: 0, address: 127.0.0.1, max_connections_per_source: 100 }
+http: { listen: "127.0.0.1:${httpPort}" }
 channels:
   console: { type: log, template: "%Message%" }
 routes:
@@ -99,6 +107,7 @@ routes:
     assert.ok(counted.destroyed && lined.destroyed, 'both oversize connections were closed by the gateway');
     assert.ok(octetBytes < TEN_MB && lineBytes < TEN_MB, `the gateway stopped reading early (${octetBytes}, ${lineBytes} bytes written)`);
     await waitFor(() => gw.records().some((r) => r.code === 'ERR_SYSLOG_OVERSIZE'), 'the oversize warning');
+    assert.equal(sample(await metrics(), 'eventgate_syslog_frame_oversize_total{listener="tcp"}'), 2, 'both frames counted');
 
     await waitFor(() => {
       const arrived = new Set(gw.lines.filter((l) => l.includes(' b4-')).map((l) => /(b4-\d-\d+) end/.exec(l)?.[1]));
@@ -131,5 +140,45 @@ routes:
       return Math.abs(n - baseline) <= 5 ? n : false;
     }, `fds back near ${baseline}`, 15_000);
     t.diagnostic(`L6: fds ${baseline} before, ${settled} after 10,000 cycles`);
+  });
+});
+
+describe('hostile UDP datagrams (B2, B9)', () => {
+  it('empty, 65,507 bytes, a bad PRI and invalid UTF-8: each a counted event or a counted drop', async (t) => {
+    const dir = tempDir(t);
+    const httpPort = await freePort();
+    const gw = await startGatewayProcess(dir, `
+listeners:
+  syslog:
+    - { id: udp, protocol: udp, port: 0, address: 127.0.0.1 }
+http: { listen: "127.0.0.1:${httpPort}" }
+`);
+    t.after(() => gw.stop('SIGKILL'));
+    const datagrams = [
+      Buffer.alloc(0),
+      Buffer.alloc(65_507, 0x41),
+      Buffer.from('<999>a PRI out of range'),
+      Buffer.from([0x3c, 0x31, 0x34, 0x3e, 0xff, 0xfe, 0x00, 0x41, 0xc3]),
+      Buffer.from('<14>Nov 22 10:00:00 h app: a normal line'),
+    ];
+    const socket = createSocket('udp4');
+    for (const d of datagrams) await new Promise<void>((resolve, reject) => socket.send(d, gw.port('udp'), '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    socket.close();
+    const m = await waitFor(async () => {
+      const text = await metrics();
+      return sample(text, 'eventgate_received_messages_total{listener="udp"}') === datagrams.length && text;
+    }, 'every datagram received', 10_000);
+    const classified = await waitFor(async () => {
+      const n = sample(await metrics(), 'eventgate_classified_events_total{category="other",rule=""}');
+      return n === datagrams.length - 1 && n;
+    }, 'every non-empty datagram classified', 10_000);
+    assert.equal(classified, 4);
+    assert.equal(sample(m, 'eventgate_dropped_messages_total{listener="udp",reason="empty"}'), 1, 'the empty datagram dropped and counted');
+    assert.ok((sample(m, 'eventgate_malformed_messages_total{listener="udp",reason="no_pri"}') ?? 0) >= 1, 'the lines without a valid PRI counted as malformed');
+    assert.equal(gw.child.exitCode, null, 'still running');
+
+    async function metrics(): Promise<string> {
+      return (await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body;
+    }
   });
 });
