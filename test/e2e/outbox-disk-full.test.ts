@@ -1,7 +1,7 @@
 /**
  * TEST-PLAN F5: the state directory on an 8 MiB tmpfs, filled by a ballast file while
  * notifications are pending. The gateway keeps running and accepting, logs the failed
- * writes at most once a minute, loses nothing accepted before or during the full disk, and
+ * writes at most once a minute (and counts each, with the store unhealthy), loses nothing accepted before or during the full disk, and
  * resumes within seconds once space returns; SQLite integrity stays ok. Needs root (mount).
  */
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
+import { freePort, httpGet, sample } from '../helpers/http.js';
 import { count, sendUdp, shellHook, virusLine, withStateDb } from '../helpers/state.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -55,10 +56,13 @@ it('F5: a full disk under the state directory loses nothing and recovers', { tim
     return;
   }
   const hook = shellHook(dir);
+  const httpPort = await freePort();
+  const metric = async (series: string) => sample((await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body, series);
   gw = await startGatewayProcess(dir, `
 listeners: { syslog: [{ id: udp, protocol: udp, port: 0 }] }
 rules: ["${ROOT}/config/rules/*.yaml"]
 store: { path: ./state }
+http: { listen: "127.0.0.1:${httpPort}" }
 channels:
   hook: { type: exec, command: ${hook.path}, concurrency: 4, retry_initial: 200ms, retry_max: 1s }
 routes:
@@ -84,11 +88,15 @@ routes:
   assert.equal(gw.child.exitCode, null, 'still running');
   const failureLines = gw.records().filter((r) => r.code === 'ERR_STORE_WRITE' && r.level === 'error').length;
   assert.equal(failureLines, 1, `failed writes are logged once a minute, not per write: ${JSON.stringify(gw.records().filter((r) => r.code === 'ERR_STORE_WRITE'))}`);
+  // Counted every time, though logged once; the store reports itself unhealthy meanwhile.
+  assert.ok((await metric('eventgate_store_write_failed_total{op="commit"}') ?? 0) > 1, 'each failed commit counted');
+  assert.equal(await metric('eventgate_store_healthy'), 0);
 
   rmSync(ballast);
   hook.block(false);
   const freed = Date.now();
   await waitFor(() => gw!.records().some((r) => r.msg === 'state database writable again'), 'writes to resume', 10_000);
+  assert.equal(await metric('eventgate_store_healthy'), 1);
   t.diagnostic(`writes resumed ${Date.now() - freed} ms after the ballast went`);
   await waitFor(() => new Set(hook.values()).size >= 340, () => `every notification delivered (${new Set(hook.values()).size} of 340; ${count(state, 'SELECT COUNT(*) AS n FROM outbox')} still in the outbox)`, 40_000);
   const values = new Set(hook.values());
