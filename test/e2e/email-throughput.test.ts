@@ -6,6 +6,8 @@
  * eventgate_delivery_latency_seconds histogram and, exactly, from the notification id's
  * timestamp to the final dot at the sink; never more connections open at the sink than the
  * channel's concurrency (pooled connections are renewed after max_messages meanwhile).
+ * And TEST-PLAN S10: a flood of 10,000 events from one source yields the route's limit of
+ * mails plus one summary naming what was held back, nothing more.
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -111,4 +113,41 @@ http: { listen: "127.0.0.1:${httpPort}" }
   assert.ok(sink.peakOpen <= CONCURRENCY, `at most ${CONCURRENCY} SMTP connections open at once, saw ${sink.peakOpen}`);
   assert.ok(sink.connections >= N / MAX_MESSAGES, `pooled connections were renewed (${sink.connections} opened)`);
   assert.equal(await gw.stop('SIGTERM'), 0);
+});
+
+it('S10: 10,000 virus lines from one source: the limit of mails and one summary, nothing more', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const sink = await startSink();
+  const httpPort = await freePort();
+  let gw: RunningGateway | undefined;
+  t.after(async () => {
+    await gw?.stop('SIGKILL');
+    await sink.close();
+  });
+  gw = await startGatewayProcess(dir, `
+listeners: { syslog: [{ id: tcp, protocol: tcp, address: 127.0.0.1, port: 0 }] }
+rules: ["${ROOT}/config/rules/*.yaml"]
+store: { path: ./state }
+channels:
+  mail:
+    type: email
+    smtp: { servers: ["127.0.0.1:${sink.port}"], tls: none }
+    to: soc@example.com
+routes:
+  - { match: { category: virus }, channels: [mail], limit: { count: 5, per: 10s } }
+http: { listen: "127.0.0.1:${httpPort}" }
+`);
+  const FLOOD = 10_000;
+  const socket = connect({ host: '127.0.0.1', port: gw.port('tcp') });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.end(Array.from({ length: FLOOD }, (_, i) => virusLine(`S10-${i}`, `PC-${i % 7}`)).join('\n') + '\n');
+  await waitFor(async () => sample((await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body, 'eventgate_classified_events_total{category="virus",rule="generic-virus-found"}') === FLOOD,
+    `${FLOOD} events classified`, 30_000);
+  // The window ends 10 s after the first notification; its summary follows.
+  await waitFor(() => sink.messages.length >= 6, () => `5 mails and a summary (have ${sink.messages.length})`, 20_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  const categories = sink.messages.map((m) => String(m.parsed.headers.get('x-eventgate-category')));
+  assert.deepEqual(categories.sort(), ['system-status', 'virus', 'virus', 'virus', 'virus', 'virus']);
+  const summary = sink.messages.find((m) => m.parsed.headers.get('x-eventgate-category') === 'system-status')!;
+  assert.match(summary.parsed.text ?? '', new RegExp(`${FLOOD - 5} more notification\\(s\\) suppressed by the limit of 5; top hosts: PC-`));
 });
