@@ -64,6 +64,22 @@ channels:
     assert.match(r.stderr, /rules\.yaml:7:\d+ rules\[0\]\.examples\[0\]: rule virus: example 1: severity is critical, expected warning/);
   });
 
+  it('YAML hazards exit 1 at their position: a duplicate key, an alias bomb, an unterminated quote (reported where the file ends, as the YAML parser finds it)', async (t) => {
+    const dir = tempDir(t);
+    const cases: [string, string, RegExp][] = [
+      ['dup.yaml', 'log: { level: info }\nlog: { level: debug }\n', /dup\.yaml:2:1 \(yaml\): Map keys must be unique/],
+      ['bomb.yaml', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+        /bomb\.yaml:1:1 \(yaml\): Excessive alias count/],
+      ['quote.yaml', 'log:\n  level: "info\nrules: []\n', /quote\.yaml:4:1 \(yaml\): Missing closing "quote/],
+    ];
+    for (const [name, yaml, re] of cases) {
+      writeFileSync(join(dir, name), yaml);
+      const r = await runCli(['check', '--config', join(dir, name)]);
+      assert.equal(r.code, 1, name);
+      assert.match(r.stderr, re);
+    }
+  });
+
   it('usage errors exit 2', async () => {
     assert.equal((await runCli(['frobnicate'])).code, 2);
     assert.equal((await runCli(['check', '--bogus'])).code, 2);
