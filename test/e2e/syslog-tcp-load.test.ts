@@ -1,13 +1,15 @@
 /**
  * TEST-PLAN L1 (PR size) in process: four TCP connections, two LF-framed and two
  * octet-counted, send sequence-numbered messages into a gateway whose ingest queue holds
- * only 64 events, so the connections are paused and resumed by backpressure all the time.
- * Every message must be classified exactly once and in order per connection, with no drop.
+ * only 64 events, so the connections are paused and resumed by backpressure all the time,
+ * with every shipped rule pack loaded. Every message must be classified exactly once and in
+ * order per connection, with no drop. (Rates, latency and memory are the bench's.)
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../helpers/gateway-process.js';
 import { startInProcessGateway, type InProcessGateway } from '../helpers/in-process-gateway.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -40,6 +42,7 @@ describe('TCP load with mixed framing under backpressure (L1, PR size)', () => {
 listeners:
   syslog:
     - { id: tcp, protocol: tcp, port: 0, address: 127.0.0.1 }
+rules: ["${ROOT}/config/rules/*.yaml"]
 queue: { capacity: 64 }
 `);
   });
