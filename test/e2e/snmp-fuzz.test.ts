@@ -2,8 +2,9 @@
  * TEST-PLAN B1 and B9 against the real listener of `eventgate run` (a child process):
  * 20,000 seeded mutations of the captured v1/v2c/v3 traps and informs plus random
  * datagrams, then size edges (0 and 65,507 bytes, 7,000 varbinds: the most one datagram
- * holds; a 128-arc OID). The process stays up, its RSS grows by at most 50 MB, and a
- * valid trap sent afterwards is classified within a second. FUZZ_SEED and FUZZ_COUNT
+ * holds; a 128-arc OID). The process stays up, its RSS grows by at most 50 MB, every
+ * datagram it read is accounted for (accepted, rejected, answered with a report, or
+ * dropped, each counted), and a valid trap sent afterwards is classified within a second. FUZZ_SEED and FUZZ_COUNT
  * replay or extend a run; a datagram that ever breaks it goes to fixtures/snmp/regressions.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
+import { freePort, httpGet, total } from '../helpers/http.js';
 import { mutation } from '../helpers/snmp-mutate.js';
 import { allFixtures, int, oid, v2cTrap } from '../helpers/snmp-packets.js';
 import { tempDir } from '../helpers/temp.js';
@@ -30,9 +32,12 @@ describe('SNMP listener under fuzzed and oversized datagrams', () => {
   const cleanups: (() => void)[] = [];
   let gw: RunningGateway;
   let port: number;
+  let metrics: () => Promise<string>;
   const sock = createSocket('udp4');
 
   before(async () => {
+    const httpPort = await freePort();
+    metrics = async () => (await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body;
     const dir = tempDir({ after: (fn: () => void) => cleanups.push(fn) });
     // Only marker traps are routed: thousands of fuzzed traps are accepted, and delivering a
     // notification for each would measure the log channel, not the listener.
@@ -55,6 +60,7 @@ channels:
 routes:
   - match: { category: system-status }
     channels: [sink]
+http: { listen: "127.0.0.1:${httpPort}" }
 log: { level: info }
 `, { AUTH: 'authpass123', PRIV: 'privpass123' });
     port = gw.port('traps');
@@ -100,6 +106,14 @@ log: { level: info }
       return gw.lines.some((l) => l.includes('fuzz-marker-settle'));
     }, 'the fuzz backlog to drain', 30_000);
     assert.equal(gw.child.exitCode, null, 'the gateway is alive');
+    await waitFor(async () => {
+      const m = await metrics();
+      const received = total(m, 'eventgate_received_messages_total', { listener: 'traps' });
+      const accounted = total(m, 'eventgate_snmp_accepted_total', { listener: 'traps' }) + total(m, 'eventgate_snmp_rejected_total', { listener: 'traps' })
+        + total(m, 'eventgate_snmp_responses_sent_total', { listener: 'traps', kind: 'report' })
+        + total(m, 'eventgate_dropped_messages_total', { listener: 'traps' }) - total(m, 'eventgate_dropped_messages_total', { listener: 'traps', reason: 'receive_buffer' });
+      return received > COUNT / 2 && received === accounted;
+    }, 'every datagram read to be accounted for', 10_000);
     const growthMiB = (rssKiB(gw.child.pid!) - rssBefore) / 1024;
     assert.ok(growthMiB <= 50, `RSS grew ${growthMiB.toFixed(1)} MiB`);
     await classifiedWithinOneSecond('after-fuzz');
