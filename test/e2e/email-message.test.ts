@@ -1,6 +1,7 @@
 /**
  * What arrives at a real SMTP server (smtp-server) and how mailparser reads it: charsets and
- * transfer encodings round trip (German, Japanese), a body with "\r\n.\r\n" arrives whole,
+ * transfer encodings round trip (German, Japanese), invalid UTF-8 from a syslog line arrives
+ * as valid UTF-8 (B3), a body with "\r\n.\r\n" arrives whole,
  * digests carry their events as an attachment, the SMS profile, HTML escaping, recipients
  * from event fields, and header injection through event fields (TEST-PLAN B5, over SMTP).
  */
@@ -9,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { syslogEvent } from '../../src/listeners/syslog/normalize.js';
 import { emailChannel, item, notification, signal } from '../helpers/email.js';
 import { startSink, type Sink } from '../helpers/smtp-sink.js';
 import { tempDir } from '../helpers/temp.js';
@@ -54,6 +56,23 @@ test('characters a charset cannot hold become "?" rather than broken bytes', asy
   const sink = await startSink();
   await sendVia(sink, `to: soc@example.com\nbody: "%Message%"\ncharset: iso-8859-1`, [notification({}, [item({ message: `Köln ${JAPANESE.slice(0, 2)}` })])]);
   assert.equal(text(sink.messages[0]!.parsed.text), 'Köln ??');
+  await sink.close();
+});
+
+test('B3: a syslog line with invalid UTF-8 becomes a valid UTF-8 mail in its declared transfer encoding', async () => {
+  const bytes = Buffer.concat([Buffer.from('<12>Nov 22 10:00:00 fs01 avscan: Virus found: caf'), Buffer.from([0xe9, 0xff, 0xc3]), Buffer.from(' in /srv/x on PC-1')]);
+  const { event } = syslogEvent(bytes, { id: 'b3', now: Date.now(), listener: 'udp', peer: { address: '127.0.0.1', port: 514, transport: 'udp' } })!;
+  assert.match(event.message, /caf\uFFFD+ in/, 'decoded with replacement characters');
+  const sink = await startSink();
+  for (const encoding of ['quoted-printable', 'base64']) {
+    await sendVia(sink, `to: soc@example.com\nsubject: "%Message%"\nbody: "%Message%"\ntransfer_encoding: ${encoding}`, [notification({}, [item({ message: event.message })])]);
+    const m = sink.messages.at(-1)!;
+    assert.ok(![...m.raw].some((b) => b > 0x7e || (b < 0x20 && b !== 0x0d && b !== 0x0a && b !== 0x09)), `${encoding}: 7-bit on the wire`);
+    const type = m.parsed.headers.get('content-type') as { value: string; params: Record<string, string> };
+    assert.equal(type.params.charset?.toLowerCase(), 'utf-8', 'declared charset');
+    assert.equal(text(m.parsed.text), event.message, `${encoding}: the text as decoded`);
+    assert.equal(Buffer.from(text(m.parsed.text), 'utf8').toString('utf8'), text(m.parsed.text), 'valid UTF-8');
+  }
   await sink.close();
 });
 
