@@ -155,9 +155,11 @@ export function buildGateway(initialPlan: GatewayPlan, deps: GatewayDeps): Gatew
     if (stopped) return;
     const step = clock.resync();
     if (step !== 0) {
+      // Digest, limit, dedup, problem and absence deadlines move too (committed with the tick).
+      engine.shift(step);
       try {
         outbox.shiftSchedules(step);
-        log.warn({ stepMs: step }, 'the wall clock stepped; delivery schedules moved with it');
+        log.warn({ stepMs: step }, 'the wall clock stepped; delivery schedules and policy deadlines moved with it');
       } catch (err) {
         log.error({ code: 'ERR_STORE_WRITE', err, stepMs: step }, 'the wall clock stepped; moving delivery schedules failed');
       }

@@ -15,6 +15,7 @@ import { subjectOf, type MatchSubject } from './matcher.js';
 import type { RoutePolicy, Target } from './policy.js';
 import { ProblemIndex, problemDue, type ProblemState } from './problems.js';
 import { StateTable } from './state-table.js';
+import { shiftedRow } from './clock-step.js';
 import { activeSilence, type Silence } from './silences.js';
 
 export interface DedupState {
@@ -55,6 +56,8 @@ export interface PolicyEngine {
   restore(rows: Iterable<[string, unknown]>, now: number): void;
   /** Every state row, for the next engine after a reload. */
   exportState(): [string, unknown][];
+  /** Moves every instant of the route state by a step of the wall clock (clock-step.ts). */
+  shift(deltaMs: number): void;
   /** Changed rows since the last call (value null = deleted). */
   takeChanges(): { id: string; value: unknown }[];
   /** Rows forgotten because a table was full, since the last call. */
@@ -232,6 +235,11 @@ export function createPolicyEngine(policy: RoutePolicy, deps: EngineDeps): Polic
         if (table === (problems as unknown)) index.add((value as ProblemState).key, id.slice(bar + 1));
       }
       expectGroups(absence, absent, now);
+    },
+    shift(deltaMs) {
+      for (const t of tables as readonly StateTable<object>[]) {
+        for (const [id, row] of t.entries()) t.set(id, shiftedRow(t.kind, row, deltaMs));
+      }
     },
     exportState() {
       return tables.flatMap((t) => t.entries().map(([id, v]): [string, unknown] => [`${t.kind}|${id}`, v]));

@@ -5,7 +5,9 @@
  * retry_initial 4s). Pass: after a step back, the retry still comes within seconds (not an
  * hour later); after a step forward, a retry is not made due at once by the next lease (no
  * storm of overdue retries): it comes after its backoff, while a new notification goes at
- * once. Without faketime (the Debian package) the test is skipped with a reason.
+ * once. And a digest (4 s) opened before a step of -1 h or +1 h comes out once, on time,
+ * holding its events. Without faketime (the Debian package) the tests are skipped with a
+ * reason.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -75,4 +77,41 @@ routes:
   assert.ok(forward[1]!.at - forward[0]!.at >= 1500, 'the retry waited for its backoff');
   assert.ok(forward[1]!.at > fresh.at, 'the new notification went first, the retry after its backoff');
   assert.equal(fresh.exit, 1, 'sanity: the new notification\'s own first attempt');
+});
+
+it('F11: a digest comes out once, on time, across wall-clock steps of ±1 h', { timeout: 120_000, skip: existsSync(FAKETIME) ? false : 'libfaketime is not installed (Debian package faketime)' }, async (t) => {
+  const dir = tempDir(t);
+  const offsetFile = join(dir, 'faketime');
+  writeFileSync(offsetFile, '+0');
+  const runs = join(dir, 'runs.log');
+  const hook = join(dir, 'record.sh');
+  // Real time (the hook runs outside faketime): "<ms> <item count>" per digest.
+  writeFileSync(hook, `#!/bin/sh\necho "$(date +%s%3N) $EVENTGATE_COUNT" >> "${runs}"\n`);
+  chmodSync(hook, 0o755);
+  const gw = await startGatewayProcess(dir, `
+listeners: { syslog: [{ id: udp, protocol: udp, port: 0, address: 127.0.0.1 }] }
+rules: ["${ROOT}/config/rules/*.yaml"]
+store: { path: ./state }
+channels:
+  hook: { type: exec, command: ${hook} }
+routes:
+  - { match: { category: virus }, channels: [hook], digest: { interval: 4s } }
+`, { LD_PRELOAD: FAKETIME, FAKETIME_TIMESTAMP_FILE: offsetFile, FAKETIME_NO_CACHE: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' });
+  t.after(() => gw.stop('SIGKILL'));
+  const digests = () => (existsSync(runs) ? readFileSync(runs, 'utf8') : '').trim().split('\n').filter(Boolean).map((l) => l.split(' ').map(Number) as [number, number]);
+
+  for (const [step, name] of [['-1h', 'Back'], ['+1h', 'Forward']] as const) {
+    const before = digests().length;
+    const sent = Date.now();
+    await sendUdp(gw.port('udp'), [virusLine(`${name}-1`), virusLine(`${name}-2`, 'PC-2')]);
+    await new Promise((r) => setTimeout(r, 1000));
+    writeFileSync(offsetFile, step);
+    await waitFor(() => digests().length > before, () => `the digest after the step ${step} (not an hour off)\n${gw.tail()}`, 20_000);
+    await new Promise((r) => setTimeout(r, 5000));
+    const mine = digests().slice(before);
+    t.diagnostic(`step ${step}: digest ${mine[0]![0] - sent} ms after the events`);
+    assert.equal(mine.length, 1, `one digest for the step ${step}: ${JSON.stringify(mine)}`);
+    assert.equal(mine[0]![1], 2, 'holding both events');
+    assert.ok(mine[0]![0] - sent >= 3000, `not before its interval (${mine[0]![0] - sent} ms)`);
+  }
 });

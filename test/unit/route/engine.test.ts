@@ -217,6 +217,35 @@ describe('absence', () => {
   });
 });
 
+describe('a step of the wall clock (F11)', () => {
+  const H1 = 60 * M;
+  for (const step of [-H1, H1]) {
+    it(`${step < 0 ? 'back' : 'forward'} an hour: digest, dedup, limit and repeat deadlines keep their distance; changes are recorded`, () => {
+      const e = engineFor({ routes: [
+        { channels: ['d'], match: { category: 'update' }, digest: { interval: '10m' } },
+        { channels: ['w'], match: { category: 'virus' }, dedup: { window: '10m' } },
+        { channels: ['l'], match: { category: 'other' }, limit: { count: 1, per: '10m' } },
+        { channels: ['r'], match: { category: 'system-status' }, repeat: '10m' },
+      ] });
+      e.process(ev({ category: 'update', key: 'u' }), T0);
+      e.process(ev({ category: 'virus', key: 'v' }), T0);
+      e.process(ev({ category: 'virus', key: 'v' }), T0 + M);
+      e.process(ev({ category: 'other', key: 'o1' }), T0);
+      e.process(ev({ category: 'other', key: 'o2' }), T0 + M);
+      assert.equal(e.process(ev({ category: 'system-status', key: 's', state: 'problem' }), T0).notifications.length, 1);
+      e.takeChanges();
+      e.shift(step);
+      assert.ok(e.takeChanges().length >= 4, 'the moved rows are written with the next commit');
+      // Nine minutes on in the new frame: nothing is due yet (a step forward made nothing overdue).
+      assert.deepEqual(e.tick(T0 + step + 9 * M).notifications, []);
+      // Ten minutes on: each comes out once (after a step back, not an hour late).
+      const out = e.tick(T0 + step + 10 * M).notifications;
+      assert.deepEqual(out.map((n) => `${n.channel}:${n.kind}`).sort(), ['d:digest', 'l:summary', 'r:repeat', 'w:repeat']);
+      assert.deepEqual(e.tick(T0 + step + 11 * M).notifications, []);
+    });
+  }
+});
+
 describe('state', () => {
   it('is reported as changes, and a new engine restored from it continues where the old stopped', () => {
     const spec = { routes: [{ channels: ['a'], dedup: { window: '10m' } }] };
