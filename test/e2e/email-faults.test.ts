@@ -1,6 +1,8 @@
 /**
- * TEST-PLAN F6 and F9 through a real `eventgate run` (SQLite outbox, its attempt history)
- * against smtp-server sinks. F6: an SMTP host name that does not resolve (NXDOMAIN under the
+ * TEST-PLAN F1, F6 and F9 through a real `eventgate run` (SQLite outbox, its attempt history)
+ * against smtp-server sinks. F1: while the SMTP server is down, /healthz says the channel is
+ * degraded and the outbox depth metric counts what waits; once it is back, every
+ * notification arrives exactly once, the outbox empties and the channel is healthy again. F6: an SMTP host name that does not resolve (NXDOMAIN under the
  * reserved .invalid TLD) is a temporary failure, retried and never dead-lettered before
  * max_age; after the config is fixed and reloaded with SIGHUP the pending notification is
  * delivered once. F9: 4xx on RCPT and on DATA are retried, then delivered once; 5xx on DATA
@@ -16,7 +18,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { emailChannel, notification, signal } from '../helpers/email.js';
 import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
-import { startSink, type Reply, type Sink } from '../helpers/smtp-sink.js';
+import { freePort, httpGet, sample } from '../helpers/http.js';
+import { closedPort, startSink, type Reply, type Sink } from '../helpers/smtp-sink.js';
 import { count, sendUdp, virusLine, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -47,6 +50,58 @@ function historyOf(stateDir: string, channel: string, except: readonly string[] 
   assert.ok(mine.length <= 1, `one notification on ${channel}, got ${mine.map(([id]) => id).join(', ')}`);
   return { id: mine[0]?.[0] ?? '', attempts: mine[0]?.[1] ?? [] };
 }
+
+it('F1: an SMTP outage: degraded and counted while it lasts, every notification delivered exactly once after', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const state = join(dir, 'state');
+  const port = await closedPort();
+  const httpPort = await freePort();
+  let sink: Sink | undefined;
+  let gw: RunningGateway | undefined;
+  t.after(async () => {
+    await gw?.stop('SIGKILL');
+    await sink?.close();
+  });
+  gw = await startGatewayProcess(dir, `
+listeners: { syslog: [{ id: udp, protocol: udp, address: 127.0.0.1, port: 0 }] }
+rules: ["${ROOT}/config/rules/*.yaml"]
+store: { path: ./state }
+channels:
+  mail:
+    type: email
+    smtp: { servers: ["127.0.0.1:${port}"], tls: none }
+    to: soc@example.com
+    retry_initial: 200ms
+    retry_max: 1s
+routes:
+  - { match: { category: virus }, channels: [mail] }
+http: { listen: "127.0.0.1:${httpPort}" }
+`);
+  const N = 20;
+  await sendUdp(gw.port('udp'), Array.from({ length: N }, (_, i) => virusLine(`F1-${i}`, `PC-${i}`)));
+  const health = async () => JSON.parse((await httpGet(`http://127.0.0.1:${httpPort}/healthz`)).body) as { status: string; channels: { id: string; status: string; depth: number }[] };
+  const down = await waitFor(async () => {
+    const h = await health();
+    return h.status === 'degraded' && h.channels.find((c) => c.id === 'mail')?.status === 'degraded' && h;
+  }, () => `the channel reported degraded\n${gw!.tail()}`, 15_000);
+  assert.equal(down.channels[0]!.depth, N, 'healthz counts what waits');
+  assert.equal(sample((await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body, 'eventgate_outbox_depth{channel="mail"}'), N);
+  assert.equal(count(state, "SELECT COUNT(*) AS n FROM outbox WHERE channel = 'mail'"), N, 'all of them in the outbox');
+
+  sink = await startSink({ port });
+  await waitFor(() => sink!.messages.length >= N, () => `${N} messages after the server came back (have ${sink!.messages.length})\n${gw!.tail()}`, 20_000);
+  await waitFor(() => count(state, 'SELECT COUNT(*) AS n FROM outbox') === 0, 'the outbox to empty', 10_000);
+  await sleep(1000); // a second copy would come within a retry interval or two
+  const ids = idsAt(sink);
+  assert.equal(ids.length, N);
+  assert.equal(new Set(ids).size, N, 'each exactly once');
+  const up = await waitFor(async () => {
+    const h = await health();
+    return h.status === 'ok' && h;
+  }, 'healthy again', 10_000);
+  assert.equal(up.channels[0]!.depth, 0);
+  assert.equal(await gw.stop('SIGTERM'), 0);
+});
 
 it('F6: an SMTP host that does not resolve is retried, not dead-lettered; after a SIGHUP with the fixed host the notification is delivered once', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
