@@ -1,14 +1,17 @@
 /**
  * TEST-PLAN L4, short version: a flood of 20,000 syslog messages while the only output is
- * stalled (its hook never finishes). The gateway's memory stays flat, the outbox stops at
- * `store.max_outbox` and says so (dropping low severity first, counted and logged), and a
- * critical notification sent at the end of the flood is still queued.
+ * stalled (its hook does not finish while a stall file exists). The gateway's memory stays
+ * flat, the outbox stops at `store.max_outbox` and says so (dropping low severity first,
+ * counted in eventgate_outbox_dropped_total and logged), and a critical notification sent
+ * at the end of the flood is kept and delivered once the output recovers.
  */
 import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT, startGatewayProcess } from '../helpers/gateway-process.js';
-import { count, rssOf, sendUdp, shellHook, virusLine, withStateDb } from '../helpers/state.js';
+import { freePort, httpGet, total } from '../helpers/http.js';
+import { count, rssOf, sendUdp, virusLine, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -18,15 +21,23 @@ const BOUND = 500;
 it('L4 (short): a flood with a stalled output keeps memory flat and the outbox bounded', { timeout: 80_000 }, async (t) => {
   const dir = tempDir(t);
   const state = join(dir, 'state');
-  const hook = shellHook(dir);
+  // Stalled while the file exists; then it records each notification's virus name.
+  const stall = join(dir, 'stall');
+  const delivered = join(dir, 'delivered');
+  const hook = join(dir, 'stalling.sh');
+  writeFileSync(stall, '');
+  writeFileSync(hook, `#!/bin/sh\nwhile [ -e '${stall}' ]; do sleep 0.2; done\necho "$EVENTGATE_FIELD_VIRUSNAME" >> '${delivered}'\n`);
+  chmodSync(hook, 0o755);
+  const httpPort = await freePort();
   const gw = await startGatewayProcess(dir, `
 listeners: { syslog: [{ id: udp, protocol: udp, port: 0 }] }
 rules: ["${ROOT}/config/rules/*.yaml"]
 store: { path: ./state, max_outbox: ${BOUND} }
 channels:
-  stalled: { type: exec, command: ${hook.path}, concurrency: 1, timeout: 1h, env: { HOOK_SLEEP: "3600" } }
+  stalled: { type: exec, command: ${hook}, concurrency: 1, timeout: 1h }
 routes:
   - { channels: [stalled] }
+http: { listen: "127.0.0.1:${httpPort}" }
 `);
   t.after(() => gw.stop('SIGKILL'));
   const port = gw.port('udp');
@@ -69,5 +80,15 @@ routes:
   assert.ok(secondHalf < 300 * 1048576, 'memory under 300 MB');
   assert.ok(withStateDb(state, (db) => db.prepare('SELECT 1 FROM outbox WHERE severity = 4').get()), 'the critical notification is kept');
   assert.ok(gw.records().some((r) => r.code === 'ERR_OUTBOX_FULL' && r.level === 'error'), 'drops are logged');
+  const metrics = (await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body;
+  assert.equal(total(metrics, 'eventgate_outbox_dropped_total', { channel: 'stalled' }), dropped, 'every drop counted');
+  assert.equal(total(metrics, 'eventgate_outbox_dropped_total', { severity: 'critical' }), 0, 'no critical one dropped');
+
+  // The output recovers: what the outbox kept goes out, the critical notification with it.
+  rmSync(stall);
+  await waitFor(() => count(state, 'SELECT COUNT(*) AS n FROM outbox') === 0, 'the outbox to drain', 30_000);
+  const names = readFileSync(delivered, 'utf8').split('\n').filter(Boolean);
+  assert.equal(names.filter((v) => v === 'CRITICAL-AT-END').length, 1, 'the critical notification delivered once');
+  assert.ok(names.length <= BOUND + 1, `only what was kept went out (${names.length})`);
   assert.equal(await gw.stop('SIGTERM'), 0);
 });
