@@ -1,7 +1,8 @@
 /**
- * Informs to a receiver that is down (TEST-PLAN F7, short version with compressed
- * timeouts): each attempt is a temporary failure, the outbox retries, and once snmptrapd
- * starts every notification is acknowledged and logged. With two targets, a retry goes
+ * Informs to a receiver that is down (TEST-PLAN F7, with compressed timeouts): 100 informs,
+ * each attempt a temporary failure sent 1 + retries times (counted at the silent port), the
+ * outbox retries, and once snmptrapd starts every notification is acknowledged and logged,
+ * no inform more often than its retransmissions allow. With two targets, a retry goes
  * only to the target that failed: the one that took the trap does not get it again.
  */
 import assert from 'node:assert/strict';
@@ -34,33 +35,46 @@ function notification(id: string): Notification {
 const inform = (port: number): SnmpTarget => ({ host: '127.0.0.1', port, version: '2c', inform: true, timeoutMs: 150, retries: 1, community });
 
 describe('informs to a stopped snmptrapd', () => {
-  it('are retried through the outbox and all delivered once it starts', async (t) => {
+  it('are retried through the outbox, each attempt sent 1 + retries times, and all delivered once it starts (100 informs)', async (t) => {
     const dir = tempDir(t);
     const port = await freeUdpPort();
+    // Down, but the port answers nothing: every datagram of every attempt is counted here.
+    const blackHole = createSocket('udp4');
+    let datagrams = 0;
+    blackHole.on('message', () => datagrams++);
+    await new Promise<void>((r) => blackHole.bind(port, '127.0.0.1', r));
     const outbox = createMemoryOutbox(() => Date.now());
-    const output = createSnmpOutput({ id: 'noc', targets: [inform(port)], enterpriseOid: '1.3.6.1.4.1.99999', relay: false }, { log: silent });
+    const target = inform(port);
+    const output = createSnmpOutput({ id: 'noc', targets: [target], enterpriseOid: '1.3.6.1.4.1.99999', relay: false }, { log: silent });
     const metrics = createMetrics();
+    const concurrency = 4;
     const deliverer = createDeliverer(new Map([['noc', {
       output,
-      policy: { maxAttempts: 50, maxAgeMs: 60_000, initialMs: 200, maxMs: 400, concurrency: 4, attemptTimeoutMs: 2000 },
+      policy: { maxAttempts: 500, maxAgeMs: 120_000, initialMs: 200, maxMs: 400, concurrency, attemptTimeoutMs: 2000 },
     }]]), { outbox, clock: systemClock, timers: systemTimers, log: silent, metrics });
-    const ids = Array.from({ length: 10 }, (_, i) => `01F7INFORM${String(i).padStart(2, '0')}`);
+    const ids = Array.from({ length: 100 }, (_, i) => `01F7INFORM${String(i).padStart(3, '0')}`);
     outbox.enqueue(ids.map(notification));
     deliverer.wake('noc');
 
-    await waitFor(async () => {
-      const m = await metrics.notificationsRetried.get();
-      return m.values.some((v) => v.labels.code === 'ERR_TRAP_TIMEOUT' && v.value >= ids.length);
-    }, 'every inform to fail at least once', 10_000);
+    const timeouts = async () => (await metrics.notificationsRetried.get()).values.filter((v) => v.labels.code === 'ERR_TRAP_TIMEOUT').reduce((a, v) => a + v.value, 0);
+    await waitFor(async () => (await timeouts()) >= ids.length, 'every inform to fail at least once', 30_000);
     assert.equal(outbox.depth('noc'), ids.length, 'nothing given up or lost while the receiver is down');
+    blackHole.close();
+    const failed = await timeouts();
+    // Each failed attempt: the inform and `retries` retransmissions; attempts in flight add a few.
+    const perAttempt = 1 + target.retries;
+    assert.ok(datagrams >= failed * perAttempt && datagrams <= (failed + concurrency) * perAttempt, `${datagrams} datagrams for ${failed} failed attempts`);
 
     const trapd = await startSnmptrapd(dir, port);
     t.after(() => trapd.stop());
-    await waitFor(() => outbox.depth('noc') === 0, 'the outbox to empty', 15_000);
+    await waitFor(() => outbox.depth('noc') === 0, 'the outbox to empty', 30_000);
     await deliverer.stop(1000);
     await output.close();
     const log = trapd.log();
-    for (const id of ids) assert.ok(log.includes(`egNotificationId.0 = STRING: ${id}`), `${id} reached snmptrapd`);
+    const seen = ids.map((id) => log.split(`egNotificationId.0 = STRING: ${id}`).length - 1);
+    assert.ok(seen.every((n) => n >= 1), 'every inform reached snmptrapd');
+    // Duplicates at the receiver come only from retransmissions of an acknowledged inform.
+    assert.ok(seen.every((n) => n <= perAttempt), `at most ${perAttempt} copies of one inform: ${seen.join(',')}`);
     const sent = (await metrics.notificationsSent.get()).values.reduce((a, v) => a + v.value, 0);
     assert.equal(sent, ids.length);
   });
