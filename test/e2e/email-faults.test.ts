@@ -51,6 +51,24 @@ function historyOf(stateDir: string, channel: string, except: readonly string[] 
   return { id: mine[0]?.[0] ?? '', attempts: mine[0]?.[1] ?? [] };
 }
 
+/** A gateway whose virus events go to one email channel on `server`, retried every 100–400 ms for an hour. */
+const mailGateway = (server: string) => `
+listeners: { syslog: [{ id: udp, protocol: udp, address: 127.0.0.1, port: 0 }] }
+rules: ["${ROOT}/config/rules/*.yaml"]
+store: { path: ./state }
+channels:
+  mail:
+    type: email
+    smtp: { servers: ["${server}"], tls: none }
+    to: soc@example.com
+    retry_initial: 100ms
+    retry_max: 400ms
+    max_attempts: 1000
+    max_age: 1h
+routes:
+  - { match: { category: virus }, channels: [mail] }
+`;
+
 it('F1: an SMTP outage: degraded and counted while it lasts, every notification delivered exactly once after', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
   const state = join(dir, 'state');
@@ -62,21 +80,7 @@ it('F1: an SMTP outage: degraded and counted while it lasts, every notification 
     await gw?.stop('SIGKILL');
     await sink?.close();
   });
-  gw = await startGatewayProcess(dir, `
-listeners: { syslog: [{ id: udp, protocol: udp, address: 127.0.0.1, port: 0 }] }
-rules: ["${ROOT}/config/rules/*.yaml"]
-store: { path: ./state }
-channels:
-  mail:
-    type: email
-    smtp: { servers: ["127.0.0.1:${port}"], tls: none }
-    to: soc@example.com
-    retry_initial: 200ms
-    retry_max: 1s
-routes:
-  - { match: { category: virus }, channels: [mail] }
-http: { listen: "127.0.0.1:${httpPort}" }
-`);
+  gw = await startGatewayProcess(dir, mailGateway(`127.0.0.1:${port}`) + `http: { listen: "127.0.0.1:${httpPort}" }\n`);
   const N = 20;
   await sendUdp(gw.port('udp'), Array.from({ length: N }, (_, i) => virusLine(`F1-${i}`, `PC-${i}`)));
   const health = async () => JSON.parse((await httpGet(`http://127.0.0.1:${httpPort}/healthz`)).body) as { status: string; channels: { id: string; status: string; depth: number }[] };
@@ -113,24 +117,8 @@ it('F6: an SMTP host that does not resolve is retried, not dead-lettered; after 
     await gw?.stop('SIGKILL');
     await sink.close();
   });
-  const config = (server: string) => `
-listeners: { syslog: [{ id: udp, protocol: udp, address: 127.0.0.1, port: 0 }] }
-rules: ["${ROOT}/config/rules/*.yaml"]
-store: { path: ./state }
-channels:
-  mail:
-    type: email
-    smtp: { servers: ["${server}"], tls: none }
-    to: soc@example.com
-    retry_initial: 100ms
-    retry_max: 400ms
-    max_attempts: 1000
-    max_age: 1h
-routes:
-  - { match: { category: virus }, channels: [mail] }
-`;
   // The right port, the wrong name: only the resolver stands between the gateway and the sink.
-  gw = await startGatewayProcess(dir, config(`smtp.eventgate.invalid:${sink.port}`));
+  gw = await startGatewayProcess(dir, mailGateway(`smtp.eventgate.invalid:${sink.port}`));
   await sendUdp(gw.port('udp'), [virusLine('F6-DNS')]);
 
   const failed = await waitFor(() => {
@@ -149,7 +137,7 @@ routes:
   assert.equal(count(state, "SELECT COUNT(*) AS n FROM outbox WHERE channel = 'mail'"), 1, 'still pending');
   assert.equal(sink.connections, 0);
 
-  writeFileSync(gw.configPath, config(`127.0.0.1:${sink.port}`));
+  writeFileSync(gw.configPath, mailGateway(`127.0.0.1:${sink.port}`));
   gw.child.kill('SIGHUP');
   await gw.waitForRecord((r) => r.msg === 'configuration reloaded', 'the reload');
   await waitFor(() => sink.messages.length >= 1, () => `the delivery after the reload\n${gw.tail()}`, 15_000);
