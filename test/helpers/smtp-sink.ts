@@ -52,6 +52,8 @@ export interface SinkOptions {
    * 'reset' records it and destroys the socket without a reply, undefined accepts it.
    */
   readonly onData?: (raw: Buffer) => Reply | 'reset' | undefined;
+  /** Holds the reply to the final dot this long (the message is recorded at once). */
+  readonly dataReplyDelayMs?: number;
 }
 
 export interface Sink {
@@ -148,6 +150,7 @@ export async function startSink(o: SinkOptions = {}): Promise<Sink> {
           });
           // No reply at all: the client cannot know whether the message was taken (RFC 1047).
           if (r === 'reset') sockets.get(session.remotePort)?.destroy();
+          else if (o.dataReplyDelayMs) setTimeout(() => cb(), o.dataReplyDelayMs);
           else cb();
         }, (err: Error) => cb(err));
       });
