@@ -92,7 +92,15 @@ mkdirSync(gwDir);
 // The snmp channel's community, by reference as the config requires (the gateway inherits it).
 process.env.BENCH_COMMUNITY = 'public';
 const features = detectFeatures(JSON.parse(readFileSync(join(ROOT, 'config/eventgate.schema.json'), 'utf8')));
-const gw = await startGateway({ root: ROOT, dir: gwDir, features, config: `
+const gw = await startGateway({ root: ROOT, dir: gwDir, features, config: gatewayConfig() }).catch(async (err: unknown) => {
+  // Nothing may outlive the bench: the peers it started go with it.
+  await trapd?.stop();
+  await new Promise<void>((r) => smtp.close(() => r()));
+  throw err;
+});
+
+function gatewayConfig(): string {
+  return `
 listeners: { syslog: [{ id: udp, protocol: udp, address: 127.0.0.1, port: 0 }] }
 rules: [${JSON.stringify(join(ROOT, 'config/rules/*.yaml'))}]
 store: { path: ${JSON.stringify(join(gwDir, 'state'))} }
@@ -105,7 +113,8 @@ ${trapd ? `  noc: { type: snmp, targets: [{ host: 127.0.0.1, port: ${trapd.ports
 routes:
   - { match: { category: virus }, channels: [mail, hook, console${trapd ? ', noc' : ''}] }
 log: { level: info }
-` });
+`;
+}
 
 const startedAt = Date.now();
 const baseline = sampleOf(gw.pid, startedAt);
