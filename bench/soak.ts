@@ -20,6 +20,7 @@ import { ROOT } from './lib/corpus.js';
 import { detectFeatures, sleep, startGateway } from './lib/gateway.js';
 import { runSender } from './lib/measure.js';
 import { LineCounter, SNMPTRAPD, startSnmptrapd, type Peer } from './lib/peers.js';
+import { parseStatusKb } from './lib/proc.js';
 import { sum } from './lib/prom.js';
 
 const HELP = `usage: soak.ts [--minutes M] [--warmup W] [--rate R] [--out DIR]
@@ -52,8 +53,8 @@ function descendants(pid: number): number {
 }
 
 function sampleOf(pid: number, startedAt: number): Sample {
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { minute: (Date.now() - startedAt) / 60_000, rssMb: rss / 1024, fds: readdirSync(`/proc/${pid}/fd`).length, processes: descendants(pid) };
+  const rss = parseStatusKb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS') ?? 0;
+  return { minute: (Date.now() - startedAt) / 60_000, rssMb: rss / 1048576, fds: readdirSync(`/proc/${pid}/fd`).length, processes: descendants(pid) };
 }
 
 /** Least-squares slope of RSS (MB per minute). */

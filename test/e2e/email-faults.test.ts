@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { emailChannel, notification, signal } from '../helpers/email.js';
+import { emailChannel, mailGatewayConfig, notification, signal } from '../helpers/email.js';
 import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
 import { freePort, httpGet, sample } from '../helpers/http.js';
 import { closedPort, startSink, type Reply, type Sink } from '../helpers/smtp-sink.js';
@@ -52,22 +52,7 @@ function historyOf(stateDir: string, channel: string, except: readonly string[] 
 }
 
 /** A gateway whose virus events go to one email channel on `server`, retried every 100–400 ms for an hour. */
-const mailGateway = (server: string) => `
-listeners: { syslog: [{ id: udp, protocol: udp, address: 127.0.0.1, port: 0 }] }
-rules: ["${ROOT}/config/rules/*.yaml"]
-store: { path: ./state }
-channels:
-  mail:
-    type: email
-    smtp: { servers: ["${server}"], tls: none }
-    to: soc@example.com
-    retry_initial: 100ms
-    retry_max: 400ms
-    max_attempts: 1000
-    max_age: 1h
-routes:
-  - { match: { category: virus }, channels: [mail] }
-`;
+const mailGateway = (server: string) => mailGatewayConfig({ server, mail: ['retry_initial: 100ms', 'retry_max: 400ms', 'max_attempts: 1000', 'max_age: 1h'] });
 
 it('F1: an SMTP outage: degraded and counted while it lasts, every notification delivered exactly once after', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);

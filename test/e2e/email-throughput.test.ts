@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
+import { mailGatewayConfig } from '../helpers/email.js';
+import { startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
 import { freePort, httpGet, sample } from '../helpers/http.js';
 import { startSink } from '../helpers/smtp-sink.js';
 import { count, virusLine, withStateDb } from '../helpers/state.js';
@@ -50,22 +51,10 @@ it(`L7: ${N} notifications through the outbox to SMTP: each delivered once, p99 
     await gw?.stop('SIGKILL');
     await sink.close();
   });
-  gw = await startGatewayProcess(dir, `
-listeners: { syslog: [{ id: tcp, protocol: tcp, address: 127.0.0.1, port: 0 }] }
-rules: ["${ROOT}/config/rules/*.yaml"]
-store: { path: ./state }
-channels:
-  mail:
-    type: email
-    smtp: { servers: ["127.0.0.1:${sink.port}"], tls: none, max_messages: ${MAX_MESSAGES} }
-    to: soc@example.com
-    concurrency: ${CONCURRENCY}
-    retry_initial: 100ms
-    retry_max: 1s
-routes:
-  - { match: { category: virus }, channels: [mail] }
-http: { listen: "127.0.0.1:${httpPort}" }
-`);
+  gw = await startGatewayProcess(dir, mailGatewayConfig({
+    server: `127.0.0.1:${sink.port}`, listener: 'tcp', smtp: `max_messages: ${MAX_MESSAGES}`,
+    mail: [`concurrency: ${CONCURRENCY}`, 'retry_initial: 100ms', 'retry_max: 1s'], extra: `http: { listen: "127.0.0.1:${httpPort}" }\n`,
+  }));
 
   const started = Date.now();
   const socket = connect({ host: '127.0.0.1', port: gw.port('tcp') });
@@ -124,19 +113,9 @@ it('S10: 10,000 virus lines from one source: the limit of mails and one summary,
     await gw?.stop('SIGKILL');
     await sink.close();
   });
-  gw = await startGatewayProcess(dir, `
-listeners: { syslog: [{ id: tcp, protocol: tcp, address: 127.0.0.1, port: 0 }] }
-rules: ["${ROOT}/config/rules/*.yaml"]
-store: { path: ./state }
-channels:
-  mail:
-    type: email
-    smtp: { servers: ["127.0.0.1:${sink.port}"], tls: none }
-    to: soc@example.com
-routes:
-  - { match: { category: virus }, channels: [mail], limit: { count: 5, per: 10s } }
-http: { listen: "127.0.0.1:${httpPort}" }
-`);
+  gw = await startGatewayProcess(dir, mailGatewayConfig({
+    server: `127.0.0.1:${sink.port}`, listener: 'tcp', route: 'limit: { count: 5, per: 10s }', extra: `http: { listen: "127.0.0.1:${httpPort}" }\n`,
+  }));
   const FLOOD = 10_000;
   const socket = connect({ host: '127.0.0.1', port: gw.port('tcp') });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));

@@ -10,7 +10,8 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT, startGatewayProcess } from '../helpers/gateway-process.js';
-import { freePort, httpGet, total } from '../helpers/http.js';
+import { parseProm, sum } from '../../bench/lib/prom.js';
+import { freePort, httpGet } from '../helpers/http.js';
 import { count, rssOf, sendUdp, virusLine, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -80,9 +81,9 @@ http: { listen: "127.0.0.1:${httpPort}" }
   assert.ok(secondHalf < 300 * 1048576, 'memory under 300 MB');
   assert.ok(withStateDb(state, (db) => db.prepare('SELECT 1 FROM outbox WHERE severity = 4').get()), 'the critical notification is kept');
   assert.ok(gw.records().some((r) => r.code === 'ERR_OUTBOX_FULL' && r.level === 'error'), 'drops are logged');
-  const metrics = (await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body;
-  assert.equal(total(metrics, 'eventgate_outbox_dropped_total', { channel: 'stalled' }), dropped, 'every drop counted');
-  assert.equal(total(metrics, 'eventgate_outbox_dropped_total', { severity: 'critical' }), 0, 'no critical one dropped');
+  const metrics = parseProm((await httpGet(`http://127.0.0.1:${httpPort}/metrics`)).body);
+  assert.equal(sum(metrics, 'eventgate_outbox_dropped_total', { channel: 'stalled' }), dropped, 'every drop counted');
+  assert.equal(sum(metrics, 'eventgate_outbox_dropped_total', { severity: 'critical' }), 0, 'no critical one dropped');
 
   // The output recovers: what the outbox kept goes out, the critical notification with it.
   rmSync(stall);

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT, startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
+import { mailGatewayConfig } from '../helpers/email.js';
 import { startSink } from '../helpers/smtp-sink.js';
 import { count, sendUdp, shellHook, virusLine, withStateDb } from '../helpers/state.js';
 import { tempDir } from '../helpers/temp.js';
@@ -78,21 +79,7 @@ it('F2 over SMTP: kill -9 while the server holds its reply to DATA repeats only 
   // Every message is recorded at its final dot; the 250 comes 1.5 s later.
   const sink = await startSink({ dataReplyDelayMs: 1500 });
   const M = 12;
-  const yaml = `
-listeners: { syslog: [{ id: udp, protocol: udp, port: 0 }] }
-rules: ["${ROOT}/config/rules/*.yaml"]
-store: { path: ./state }
-channels:
-  mail:
-    type: email
-    smtp: { servers: ["127.0.0.1:${sink.port}"], tls: none }
-    to: soc@example.com
-    concurrency: ${CONCURRENCY}
-    retry_initial: 100ms
-    retry_max: 1s
-routes:
-  - { match: { category: virus }, channels: [mail] }
-`;
+  const yaml = mailGatewayConfig({ server: `127.0.0.1:${sink.port}`, mail: [`concurrency: ${CONCURRENCY}`, 'retry_initial: 100ms', 'retry_max: 1s'] });
   let gw: RunningGateway = await startGatewayProcess(dir, yaml);
   t.after(async () => {
     await gw.stop('SIGKILL');

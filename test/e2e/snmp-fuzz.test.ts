@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { startGatewayProcess, type RunningGateway } from '../helpers/gateway-process.js';
-import { freePort, httpGet, total } from '../helpers/http.js';
+import { parseProm, sum } from '../../bench/lib/prom.js';
+import { freePort, httpGet } from '../helpers/http.js';
 import { mutation } from '../helpers/snmp-mutate.js';
 import { allFixtures, int, oid, v2cTrap } from '../helpers/snmp-packets.js';
 import { tempDir } from '../helpers/temp.js';
@@ -107,11 +108,11 @@ log: { level: info }
     }, 'the fuzz backlog to drain', 30_000);
     assert.equal(gw.child.exitCode, null, 'the gateway is alive');
     await waitFor(async () => {
-      const m = await metrics();
-      const received = total(m, 'eventgate_received_messages_total', { listener: 'traps' });
-      const accounted = total(m, 'eventgate_snmp_accepted_total', { listener: 'traps' }) + total(m, 'eventgate_snmp_rejected_total', { listener: 'traps' })
-        + total(m, 'eventgate_snmp_responses_sent_total', { listener: 'traps', kind: 'report' })
-        + total(m, 'eventgate_dropped_messages_total', { listener: 'traps' }) - total(m, 'eventgate_dropped_messages_total', { listener: 'traps', reason: 'receive_buffer' });
+      const m = parseProm(await metrics());
+      const received = sum(m, 'eventgate_received_messages_total', { listener: 'traps' });
+      const accounted = sum(m, 'eventgate_snmp_accepted_total', { listener: 'traps' }) + sum(m, 'eventgate_snmp_rejected_total', { listener: 'traps' })
+        + sum(m, 'eventgate_snmp_responses_sent_total', { listener: 'traps', kind: 'report' })
+        + sum(m, 'eventgate_dropped_messages_total', { listener: 'traps' }) - sum(m, 'eventgate_dropped_messages_total', { listener: 'traps', reason: 'receive_buffer' });
       return received > COUNT / 2 && received === accounted;
     }, 'every datagram read to be accounted for', 10_000);
     const growthMiB = (rssKiB(gw.child.pid!) - rssBefore) / 1024;

@@ -9,6 +9,7 @@ import { buildChannel, type ChannelDeps } from '../../src/app/channels.js';
 import { compilePlan, type GatewayPlan } from '../../src/app/compile.js';
 import { loadConfig } from '../../src/config/load.js';
 import { formatIssue, type ConfigIssue } from '../../src/config/source-map.js';
+import { ROOT } from './gateway-process.js';
 import { createUlidFactory } from '../../src/core/ids.js';
 import type { Notification, NotificationItem } from '../../src/core/notification.js';
 import { createLogger, type Logger } from '../../src/observe/logger.js';
@@ -80,3 +81,25 @@ export function notification(over: Partial<Notification> = {}, items: Notificati
 }
 
 export const signal = (ms = 20_000): AbortSignal => AbortSignal.timeout(ms);
+
+/**
+ * The config of an `eventgate run` that sends every virus event by email: one syslog
+ * listener, every shipped pack, the SQLite store in ./state, and the channel `mail` on
+ * `server` (no TLS). `smtp`, `mail` and `route` add to the smtp settings, the channel and the
+ * route (YAML, as written there); `extra` adds top-level sections.
+ */
+export function mailGatewayConfig(o: { server: string; listener?: 'udp' | 'tcp'; smtp?: string; mail?: readonly string[]; route?: string; extra?: string }): string {
+  const l = o.listener ?? 'udp';
+  return `
+listeners: { syslog: [{ id: ${l}, protocol: ${l}, address: 127.0.0.1, port: 0 }] }
+rules: ["${ROOT}/config/rules/*.yaml"]
+store: { path: ./state }
+channels:
+  mail:
+    type: email
+    smtp: { servers: ["${o.server}"], tls: none${o.smtp ? `, ${o.smtp}` : ''} }
+    to: soc@example.com
+${(o.mail ?? []).map((line) => `    ${line}\n`).join('')}routes:
+  - { match: { category: virus }, channels: [mail]${o.route ? `, ${o.route}` : ''} }
+${o.extra ?? ''}`;
+}

@@ -37,14 +37,3 @@ export function sample(text: string, series: string): number | undefined {
   return undefined;
 }
 
-/** The sum of every sample of `name` whose labels include `where` (all of them when empty). */
-export function total(text: string, name: string, where: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const labels = m[2] ?? '';
-    if (Object.entries(where).every(([k, v]) => labels.includes(`${k}="${v}"`))) sum += Number(m[3]);
-  }
-  return sum;
-}

@@ -28,6 +28,9 @@ export interface UsmHeader {
   readonly privParams: Buffer;
   /** The offset of the scoped PDU's tag (OCTET STRING when encrypted, else SEQUENCE). */
   readonly scopedAt: number;
+  /** Where its value lies (the ciphertext when encrypted). */
+  readonly scopedStart: number;
+  readonly scopedEnd: number;
 }
 
 export interface MessageHeader {
@@ -134,7 +137,8 @@ export function peekMessage(b: Uint8Array): MessageHeader | undefined {
   const usm: UsmHeader = {
     auth: (flags & 1) !== 0, priv: (flags & 2) !== 0, reportable: (flags & 4) !== 0,
     securityModel, engineId, engineBoots, engineTime, userName,
-    authParamsStart: authParams!.start, authParamsEnd: authParams!.end, privParams, scopedAt: secParams.end,
+    authParamsStart: authParams!.start, authParamsEnd: authParams!.end, privParams,
+    scopedAt: secParams.end, scopedStart: scoped.start, scopedEnd: scoped.end,
   };
   if (usm.priv) return scoped.tag === 0x04 ? { version, usm } : undefined;
   if (scoped.tag !== 0x30) return undefined;

@@ -101,24 +101,9 @@ export function createUsmCrypto(): UsmCrypto {
     decrypt(bytes, h, user) {
       const aes = user.priv?.protocol === 'aes' ? keysOf(user, h.engineId).aes : undefined;
       if (!aes || h.privParams.length !== 8) return undefined;
-      const cipherText = encryptedPdu(bytes, h.scopedAt);
-      if (!cipherText) return undefined;
-      return cfbDecrypt(aes, cipherText, h);
+      return cfbDecrypt(aes, bytes.subarray(h.scopedStart, h.scopedEnd), h);
     },
   };
-}
-
-/** The encrypted scoped PDU: the value of the OCTET STRING at `at` (peekMessage checked it fits). */
-function encryptedPdu(b: Buffer, at: number): Buffer | undefined {
-  let len = b[at + 1]!;
-  let start = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[start + i]!;
-    start += n;
-  }
-  return start + len <= b.length ? b.subarray(start, start + len) : undefined;
 }
 
 /**
